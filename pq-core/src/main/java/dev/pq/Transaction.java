@@ -1,0 +1,155 @@
+package dev.pq;
+
+import dev.pq.internal.Engine;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A transaction scope on one queue: take jobs, do the work, write your own rows on
+ * {@link #connection()}, and {@link #commit()} — the jobs' removal and your writes are saved
+ * together. Closing without commit, or an exception, rolls everything back and the jobs are
+ * available to other getters at once. Not thread-safe: one scope belongs to one thread. Many
+ * scopes can take jobs from the same queue at the same time.
+ *
+ * <pre>{@code
+ * try (Transaction<Object> tx = queue.transaction()) {
+ *     Optional<Job<Object>> job = tx.get();
+ *     if (job.isPresent()) {
+ *         try (PreparedStatement ps = tx.connection().prepareStatement("INSERT INTO eaten VALUES (?)")) {
+ *             ps.setString(1, job.get().data().toString());
+ *             ps.executeUpdate();
+ *         }
+ *     }
+ *     tx.commit();
+ * }
+ * }</pre>
+ *
+ * @param <T> the payload type
+ */
+public final class Transaction<T> implements AutoCloseable {
+    private final Queue<T> queue;
+    private final Engine engine;
+    private final Connection connection;
+    private final List<Job<T>> taken = new ArrayList<>();
+    private boolean ended;
+
+    Transaction(Queue<T> queue, Engine engine) {
+        this.queue = queue;
+        this.engine = engine;
+        Connection c = engine.acquire();
+        try {
+            c.setAutoCommit(false);
+        } catch (SQLException e) {
+            try {
+                c.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw engine.translate(e, "opening a transaction on queue \"" + queue.name() + "\"");
+        }
+        this.connection = c;
+    }
+
+    /** Takes the next ready job inside this transaction, waiting up to the default timeout. */
+    public Optional<Job<T>> get() {
+        return get(engine.defaultTimeout());
+    }
+
+    /** Takes the next ready job inside this transaction, waiting up to {@code timeout}. */
+    public Optional<Job<T>> get(Duration timeout) {
+        checkActive();
+        Optional<Job<T>> job = queue.take(connection, timeout);
+        job.ifPresent(taken::add);
+        return job;
+    }
+
+    /** Takes the next ready job inside this transaction without waiting. */
+    public Optional<Job<T>> poll() {
+        return get(Duration.ZERO);
+    }
+
+    /** The jobs taken so far in this transaction. */
+    public List<Job<T>> jobs() {
+        return List.copyOf(taken);
+    }
+
+    /**
+     * The transaction's connection, for the caller's own SQL. Do not commit, roll back or close
+     * it: use {@link #commit()}, {@link #rollback()} and {@link #close()}.
+     */
+    public Connection connection() {
+        checkActive();
+        return connection;
+    }
+
+    /** Commits: the taken jobs are removed and the caller's writes saved, atomically. */
+    public void commit() {
+        checkActive();
+        ended = true;
+        try {
+            connection.commit();
+        } catch (SQLException e) {
+            throw engine.translate(e, "commit on queue \"" + queue.name() + "\"");
+        } finally {
+            release();
+        }
+    }
+
+    /** Rolls back: the taken jobs are available again at once, the caller's writes discarded. */
+    public void rollback() {
+        checkActive();
+        end();
+    }
+
+    /**
+     * Rolls back unless {@link #commit()} or {@link #rollback()} was called. Safe to call again,
+     * and after the PQ was closed.
+     */
+    @Override
+    public void close() {
+        if (!ended) {
+            end();
+        }
+    }
+
+    private void end() {
+        ended = true;
+        try {
+            connection.rollback();
+            if (!taken.isEmpty() && !engine.isClosed()) {
+                connection.setAutoCommit(true);
+                engine.notify(connection, queue.name()); // waiters may take the jobs back now
+            }
+        } catch (SQLException e) {
+            throw engine.translate(e, "rollback on queue \"" + queue.name() + "\"");
+        } finally {
+            release();
+        }
+    }
+
+    private void checkActive() {
+        if (ended) {
+            throw new IllegalStateException("the transaction on queue \"" + queue.name() + "\" has already ended");
+        }
+        engine.checkOpen();
+    }
+
+    private void release() {
+        try {
+            if (!connection.getAutoCommit()) {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException ignored) {
+            // the connection is broken; the pool discards it on close
+        }
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // nothing more to release
+        }
+    }
+}

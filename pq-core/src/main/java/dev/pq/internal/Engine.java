@@ -1,0 +1,289 @@
+package dev.pq.internal;
+
+import dev.pq.PQClosedException;
+import dev.pq.PQException;
+import dev.pq.QueueInfo;
+import dev.pq.SchemaMissingException;
+import dev.pq.spi.Serializer.Format;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The database side of pq-core: runs the statements of {@link Sql} on connections of a
+ * {@link ConnectionSource} and translates {@link SQLException}s. Payloads are bytes here;
+ * serialization happens in the typed {@code Queue}.
+ */
+public final class Engine implements AutoCloseable {
+    private final ConnectionSource source;
+    private final Sql sql;
+    private final Listener listener;
+    private final Duration defaultTimeout;
+    private final Duration pollInterval;
+    private final AutoCloseable owned;
+    private final String name;
+    private volatile boolean closed;
+
+    /** One dequeued row (or none) and what the dequeue saw. */
+    public record Dequeued(long id, Instant enqueuedAt, Instant scheduleAt, Instant expectedAt, String json,
+                           byte[] bytes, int seen, boolean picked, Double nextIn) {
+        /** True if a job was taken. */
+        public boolean found() {
+            return enqueuedAt != null;
+        }
+
+        /** The stored payload bytes. */
+        public byte[] payload() {
+            return json != null ? json.getBytes(StandardCharsets.UTF_8) : bytes == null ? new byte[0] : bytes;
+        }
+    }
+
+    public Engine(ConnectionSource source, Sql sql, Duration defaultTimeout, Duration pollInterval,
+                  AutoCloseable owned, String name) {
+        this.source = source;
+        this.sql = sql;
+        this.defaultTimeout = defaultTimeout;
+        this.pollInterval = pollInterval;
+        this.owned = owned;
+        this.name = name;
+        this.listener = new Listener(source, sql);
+    }
+
+    public Sql sql() {
+        return sql;
+    }
+
+    public Listener listener() {
+        return listener;
+    }
+
+    public Duration defaultTimeout() {
+        return defaultTimeout;
+    }
+
+    public Duration pollInterval() {
+        return pollInterval;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public void checkOpen() {
+        if (closed) {
+            throw new PQClosedException(name);
+        }
+    }
+
+    /** A connection in auto-commit mode. */
+    public Connection acquire() {
+        checkOpen();
+        try {
+            return source.acquire();
+        } catch (SQLException e) {
+            throw translate(e, "getting a connection");
+        }
+    }
+
+    public long put(Connection c, String queue, Format format, byte[] payload, When schedule, When expected)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.put)) {
+            ps.setString(1, queue);
+            bindPayload(ps, 2, format, payload);
+            bindWhen(ps, 4, schedule);
+            bindWhen(ps, 6, expected);
+            ps.setString(8, sql.channel);
+            ps.setString(9, queue);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    public long[] putAll(Connection c, String queue, Format format, List<byte[]> payloads, When schedule,
+                         When expected) throws SQLException {
+        Array array;
+        if (format == Format.JSON) {
+            String[] texts = new String[payloads.size()];
+            for (int i = 0; i < texts.length; i++) {
+                texts[i] = new String(payloads.get(i), StandardCharsets.UTF_8);
+            }
+            array = c.createArrayOf("text", texts);
+        } else {
+            array = c.createArrayOf("bytea", payloads.toArray(new byte[0][]));
+        }
+        try (PreparedStatement ps = c.prepareStatement(format == Format.JSON ? sql.putAllJson : sql.putAllBinary)) {
+            ps.setString(1, queue);
+            bindWhen(ps, 2, schedule);
+            bindWhen(ps, 4, expected);
+            ps.setArray(6, array);
+            ps.setString(7, sql.channel);
+            ps.setString(8, queue);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Array ids = rs.getArray(1);
+                if (ids == null) {
+                    return new long[0];
+                }
+                Long[] boxed = (Long[]) ids.getArray();
+                long[] out = new long[boxed.length];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = boxed[i];
+                }
+                return out;
+            }
+        } finally {
+            array.free();
+        }
+    }
+
+    /** Locks, removes and returns the first ready job of a queue, in the connection's transaction. */
+    public Dequeued dequeue(Connection c, String queue, int candidates) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.dequeue)) {
+            ps.setString(1, queue);
+            ps.setInt(2, candidates);
+            ps.setString(3, queue);
+            ps.setInt(4, candidates);
+            ps.setInt(5, candidates);
+            ps.setInt(6, sql.lockClass);
+            ps.setString(7, queue);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                double next = rs.getDouble(9);
+                Double nextIn = rs.wasNull() ? null : next;
+                return new Dequeued(rs.getLong(1), instant(rs, 2), instant(rs, 3), instant(rs, 4), rs.getString(5),
+                        rs.getBytes(6), rs.getInt(7), rs.getObject(8) != null, nextIn);
+            }
+        }
+    }
+
+    /** Puts a dequeued row back exactly as it was (same id and values). */
+    public void restore(Connection c, String queue, Dequeued row) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.restore)) {
+            ps.setLong(1, row.id());
+            ps.setString(2, queue);
+            ps.setObject(3, jdbc(row.enqueuedAt()));
+            ps.setObject(4, jdbc(row.scheduleAt()), Types.TIMESTAMP_WITH_TIMEZONE);
+            ps.setObject(5, jdbc(row.expectedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
+            ps.setString(6, row.json());
+            ps.setBytes(7, row.json() == null ? row.bytes() : null);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Sends the queue's notification (delivered when the connection's transaction commits). */
+    public void notify(Connection c, String queue) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.notify)) {
+            ps.setString(1, sql.channel);
+            ps.setString(2, queue);
+            ps.executeQuery().close();
+        }
+    }
+
+    public List<QueueInfo> queues() {
+        try (Connection c = acquire(); PreparedStatement ps = c.prepareStatement(sql.queues);
+             ResultSet rs = ps.executeQuery()) {
+            List<QueueInfo> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new QueueInfo(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw translate(e, "listing queues");
+        }
+    }
+
+    /** Runs a one-parameter statement on the queue name (or id and queue) and returns a count. */
+    public long count(String statement, String queue) {
+        try (Connection c = acquire(); PreparedStatement ps = c.prepareStatement(statement)) {
+            ps.setString(1, queue);
+            if (statement.startsWith("SELECT")) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw translate(e, "queue \"" + queue + "\"");
+        }
+    }
+
+    public boolean delete(String queue, long id) {
+        try (Connection c = acquire(); PreparedStatement ps = c.prepareStatement(sql.delete)) {
+            ps.setLong(1, id);
+            ps.setString(2, queue);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw translate(e, "deleting job " + id + " of queue \"" + queue + "\"");
+        }
+    }
+
+    /** Translates a driver exception; a missing table becomes {@link SchemaMissingException}. */
+    public PQException translate(SQLException e, String what) {
+        String state = e.getSQLState();
+        if ("42P01".equals(state) || "42703".equals(state)) {
+            return new SchemaMissingException(sql.display, e);
+        }
+        if (closed) {
+            return new PQClosedException(name);
+        }
+        return new PQException(what + " failed on table " + sql.display + ": " + e.getMessage(), e);
+    }
+
+    private static void bindPayload(PreparedStatement ps, int i, Format format, byte[] payload) throws SQLException {
+        if (format == Format.JSON) {
+            ps.setString(i, new String(payload, StandardCharsets.UTF_8));
+            ps.setNull(i + 1, Types.BINARY);
+        } else {
+            ps.setNull(i, Types.VARCHAR);
+            ps.setBytes(i + 1, payload);
+        }
+    }
+
+    private static void bindWhen(PreparedStatement ps, int i, When w) throws SQLException {
+        ps.setObject(i, w.atForJdbc(), Types.TIMESTAMP_WITH_TIMEZONE);
+        Long micros = w.inMicros();
+        if (micros == null) {
+            ps.setNull(i + 1, Types.BIGINT);
+        } else {
+            ps.setLong(i + 1, micros);
+        }
+    }
+
+    private static Instant instant(ResultSet rs, int i) throws SQLException {
+        OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static OffsetDateTime jdbc(Instant t) {
+        return t == null ? null : t.atOffset(ZoneOffset.UTC);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        listener.close();
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                throw new PQException("closing the connection pool of " + name + " failed", e);
+            }
+        }
+    }
+}

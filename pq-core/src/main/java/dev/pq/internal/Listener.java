@@ -1,0 +1,185 @@
+package dev.pq.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one LISTEN connection of a {@code PQ}. Started by the first getter that has to wait, it
+ * listens on the table's channel (payload: queue name) and wakes that queue's {@link Signal}.
+ * After a lost connection it reconnects with backoff and wakes every waiter, since notifications
+ * sent in between are gone. With a shared connection it takes short turns on it.
+ */
+public final class Listener implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Listener.class);
+
+    private final ConnectionSource source;
+    private final Sql sql;
+    private final Map<String, Signal> signals = new ConcurrentHashMap<>();
+    private final CountDownLatch firstListen = new CountDownLatch(1);
+    private volatile boolean running;
+    private volatile boolean listening;
+    private Thread thread;
+    private volatile Connection dedicated;
+
+    public Listener(ConnectionSource source, Sql sql) {
+        this.source = source;
+        this.sql = sql;
+    }
+
+    /** The signal of a queue. */
+    public Signal signal(String queue) {
+        return signals.computeIfAbsent(queue, q -> new Signal());
+    }
+
+    /** True once LISTEN is in place (and not lost since). */
+    public boolean listening() {
+        return listening;
+    }
+
+    /**
+     * Starts the listener thread if needed and waits (briefly) until LISTEN is in place, so a
+     * getter that queries after this call cannot miss a notification for a commit after it.
+     */
+    public void ensureStarted() throws InterruptedException {
+        synchronized (this) {
+            if (thread == null) {
+                running = true;
+                thread = new Thread(this::run, "pq-listener-" + sql.table);
+                thread.setDaemon(true);
+                thread.start();
+            }
+        }
+        if (!firstListen.await(5, TimeUnit.SECONDS)) {
+            log.warn("table={} LISTEN is not in place after 5 s: getters fall back to polling", sql.display);
+        }
+    }
+
+    private void run() {
+        long backoff = 50;
+        while (running) {
+            try {
+                if (source.shared()) {
+                    sharedTurn();
+                } else {
+                    dedicatedLoop();
+                }
+                backoff = 50;
+            } catch (SQLException | RuntimeException e) {
+                if (!running) {
+                    break;
+                }
+                listening = false;
+                closeDedicated();
+                log.warn("table={} listener connection lost, reconnecting in {} ms: {}", sql.display, backoff,
+                        e.toString());
+                wakeAll();
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    break;
+                }
+                backoff = Math.min(backoff * 2, 5_000);
+            }
+        }
+        if (listening && source.shared()) {
+            try (Connection c = source.acquire(); Statement st = c.createStatement()) {
+                st.execute("UNLISTEN *");
+            } catch (SQLException e) {
+                log.debug("table={} UNLISTEN on the shared connection: {}", sql.display, e.toString());
+            }
+        }
+        listening = false;
+        closeDedicated();
+        firstListen.countDown();
+    }
+
+    private void dedicatedLoop() throws SQLException {
+        Connection c = source.acquire();
+        dedicated = c;
+        c.setAutoCommit(true);
+        try (Statement st = c.createStatement()) {
+            st.execute(sql.listen);
+        }
+        boolean reconnect = firstListen.getCount() == 0;
+        listening = true;
+        firstListen.countDown();
+        if (reconnect) {
+            log.info("table={} listener reconnected", sql.display);
+            wakeAll();
+        }
+        PGConnection pg = c.unwrap(PGConnection.class);
+        while (running) {
+            dispatch(pg.getNotifications(250));
+        }
+    }
+
+    private void sharedTurn() throws SQLException {
+        try (Connection c = source.acquire()) {
+            if (!listening) {
+                try (Statement st = c.createStatement()) {
+                    st.execute(sql.listen);
+                }
+                listening = true;
+                firstListen.countDown();
+            }
+            dispatch(c.unwrap(PGConnection.class).getNotifications(10));
+        }
+        Thread.yield();
+    }
+
+    private void dispatch(PGNotification[] notes) {
+        if (notes == null) {
+            return;
+        }
+        for (PGNotification n : notes) {
+            Signal s = signals.get(n.getParameter());
+            if (s != null) {
+                s.wakeOne();
+            }
+        }
+    }
+
+    private void wakeAll() {
+        signals.values().forEach(Signal::wakeAll);
+    }
+
+    private void closeDedicated() {
+        Connection c = dedicated;
+        dedicated = null;
+        if (c != null) {
+            try (c) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("UNLISTEN *"); // a pooled connection must not keep collecting notifications
+                }
+            } catch (SQLException e) {
+                log.debug("table={} closing listener connection: {}", sql.display, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            running = false;
+            t = thread;
+        }
+        if (t != null) {
+            try {
+                t.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        wakeAll();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.pq.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
+
+/**
+ * Every SQL statement of pq-core, built once per table. Only the validated, quoted table and
+ * schema names are interpolated; every value is a bound parameter.
+ */
+public final class Sql {
+    /** How many ready jobs one dequeue considers before asking for more. */
+    public static final int DEFAULT_CANDIDATES = 8;
+
+    public final String schema;
+    public final String table;
+    /** The quoted, schema-qualified table name. */
+    public final String qualified;
+    /** Human-readable qualified name for messages. */
+    public final String display;
+    /** The NOTIFY channel of this table; the payload is the queue name. */
+    public final String channel;
+    /** The first key of the two-int advisory locks on this table's jobs. */
+    public final int lockClass;
+
+    public final String put;
+    public final String putAllJson;
+    public final String putAllBinary;
+    public final String dequeue;
+    public final String restore;
+    public final String notify;
+    public final String listen;
+    public final String queues;
+    public final String size;
+    public final String clear;
+    public final String delete;
+
+    public Sql(String schema, String table) {
+        this.schema = schema;
+        this.table = table;
+        String qs = Identifiers.quote("schema", schema);
+        String qt = Identifiers.quote("table", table);
+        this.qualified = qs + "." + qt;
+        this.display = schema + "." + table;
+        CRC32 crc = new CRC32();
+        crc.update(display.getBytes(StandardCharsets.UTF_8));
+        this.lockClass = (int) crc.getValue();
+        this.channel = "pq_" + table + "_" + String.format("%08x", crc.getValue());
+        String t = qualified;
+
+        // Relative times are resolved by the database clock: COALESCE(absolute, now + micros).
+        String when = "COALESCE(CAST(? AS timestamptz), clock_timestamp() + CAST(? AS bigint) * interval '1 microsecond')";
+
+        put = "WITH job AS (INSERT INTO " + t + " (queue, data, bytes, schedule_at, expected_at) "
+                + "VALUES (?, CAST(? AS jsonb), ?, " + when + ", " + when + ") RETURNING id) "
+                + "SELECT id, pg_notify(?, ?) FROM job";
+
+        String putAll = "WITH job AS (INSERT INTO " + t + " (queue, data, bytes, schedule_at, expected_at) "
+                + "SELECT ?, %s, " + when + ", " + when + " FROM unnest(CAST(? AS %s)) WITH ORDINALITY AS u(p, n) "
+                + "ORDER BY n RETURNING id) "
+                + "SELECT (SELECT array_agg(id ORDER BY id) FROM job), pg_notify(?, ?)";
+        putAllJson = String.format(putAll, "CAST(p AS jsonb), NULL", "text[]");
+        putAllBinary = String.format(putAll, "NULL, p", "bytea[]");
+
+        // Candidates: ready jobs in order (expectedAt first, nulls last, then FIFO), from the two
+        // partial indexes: never-scheduled jobs, and scheduled jobs now due. The CTE is materialized
+        // so the lock below is tried on candidates one by one, in order, and only until one is
+        // taken: exactly the job handed out is locked. The DELETE re-checks the row: a job another
+        // session removed after this statement's snapshot is skipped (EvalPlanQual), not returned.
+        dequeue = "WITH cand AS MATERIALIZED ("
+                + "(SELECT id, expected_at FROM " + t + " WHERE queue = ? AND schedule_at IS NULL "
+                + "ORDER BY expected_at, id LIMIT ?) "
+                + "UNION ALL "
+                + "(SELECT id, expected_at FROM " + t + " WHERE queue = ? AND schedule_at <= statement_timestamp() "
+                + "ORDER BY expected_at, id LIMIT ?) "
+                + "ORDER BY expected_at, id LIMIT ?), "
+                + "pick AS (SELECT id FROM cand "
+                + "WHERE pg_try_advisory_xact_lock(?, CAST((id % 4294967296) - 2147483648 AS integer)) LIMIT 1), "
+                + "job AS (DELETE FROM " + t + " WHERE id = (SELECT id FROM pick) "
+                + "RETURNING id, enqueued_at, schedule_at, expected_at, CAST(data AS text) AS data, bytes) "
+                + "SELECT job.id, job.enqueued_at, job.schedule_at, job.expected_at, job.data, job.bytes, "
+                + "(SELECT count(*) FROM cand) AS seen, (SELECT id FROM pick) AS picked, "
+                + "CASE WHEN job.id IS NULL THEN (SELECT EXTRACT(EPOCH FROM min(schedule_at) - clock_timestamp()) "
+                + "FROM " + t + " WHERE queue = ? AND schedule_at > statement_timestamp()) END AS next_in "
+                + "FROM (VALUES (1)) AS one LEFT JOIN job ON true";
+
+        restore = "INSERT INTO " + t + " (id, queue, enqueued_at, schedule_at, expected_at, data, bytes) "
+                + "VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?)";
+        notify = "SELECT pg_notify(?, ?)";
+        listen = "LISTEN \"" + channel + "\"";
+        queues = "SELECT queue, "
+                + "count(*) FILTER (WHERE schedule_at IS NULL OR schedule_at <= statement_timestamp()), "
+                + "count(*) FILTER (WHERE schedule_at > statement_timestamp()) "
+                + "FROM " + t + " GROUP BY queue ORDER BY queue";
+        size = "SELECT count(*) FROM " + t + " WHERE queue = ?";
+        clear = "DELETE FROM " + t + " WHERE queue = ?";
+        delete = "DELETE FROM " + t + " WHERE id = ? AND queue = ?";
+    }
+}
