@@ -138,6 +138,14 @@ public final class PQ implements AutoCloseable {
         return Migrator.LATEST;
     }
 
+    /**
+     * The engine other pq modules (pq-tasks) build on. Internal, not API: it may change in any
+     * release.
+     */
+    public Engine engine() {
+        return engine;
+    }
+
     /** The table's name. */
     public String table() {
         return engine.sql().table;

@@ -36,7 +36,8 @@ public final class Engine implements AutoCloseable {
 
     /** One dequeued row (or none) and what the dequeue saw. */
     public record Dequeued(long id, Instant enqueuedAt, Instant scheduleAt, Instant expectedAt, String json,
-                           byte[] bytes, int seen, boolean picked, Double nextIn) {
+                           byte[] bytes, int seen, boolean picked, Double nextIn, int priority, String task,
+                           int errorCount, String lastErrorMessage, String lastErrorBacktrace) {
         /** True if a job was taken. */
         public boolean found() {
             return enqueuedAt != null;
@@ -163,7 +164,8 @@ public final class Engine implements AutoCloseable {
                 double next = rs.getDouble(9);
                 Double nextIn = rs.wasNull() ? null : next;
                 return new Dequeued(rs.getLong(1), instant(rs, 2), instant(rs, 3), instant(rs, 4), rs.getString(5),
-                        rs.getBytes(6), rs.getInt(7), rs.getObject(8) != null, nextIn);
+                        rs.getBytes(6), rs.getInt(7), rs.getObject(8) != null, nextIn, rs.getInt(10),
+                        rs.getString(11), rs.getInt(12), rs.getString(13), rs.getString(14));
             }
         }
     }
@@ -178,6 +180,11 @@ public final class Engine implements AutoCloseable {
             ps.setObject(5, jdbc(row.expectedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
             ps.setString(6, row.json());
             ps.setBytes(7, row.json() == null ? row.bytes() : null);
+            ps.setInt(8, row.priority());
+            ps.setString(9, row.task());
+            ps.setInt(10, row.errorCount());
+            ps.setString(11, row.lastErrorMessage());
+            ps.setString(12, row.lastErrorBacktrace());
             ps.executeUpdate();
         }
     }

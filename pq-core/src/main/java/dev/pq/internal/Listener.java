@@ -3,7 +3,10 @@ package dev.pq.internal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +27,7 @@ public final class Listener implements AutoCloseable {
     private final ConnectionSource source;
     private final Sql sql;
     private final Map<String, Signal> signals = new ConcurrentHashMap<>();
+    private final List<Consumer<String>> observers = new CopyOnWriteArrayList<>();
     private final CountDownLatch firstListen = new CountDownLatch(1);
     private volatile boolean running;
     private volatile boolean listening;
@@ -38,6 +42,20 @@ public final class Listener implements AutoCloseable {
     /** The signal of a queue. */
     public Signal signal(String queue) {
         return signals.computeIfAbsent(queue, q -> new Signal());
+    }
+
+    /**
+     * Adds a callback for every notification of the table (its argument is the queue name, or
+     * null after a reconnect, when any queue may have news). Called on the listener thread: keep
+     * it short.
+     */
+    public void addObserver(Consumer<String> observer) {
+        observers.add(observer);
+    }
+
+    /** Removes a callback added by {@link #addObserver}. */
+    public void removeObserver(Consumer<String> observer) {
+        observers.remove(observer);
     }
 
     /** True once LISTEN is in place (and not lost since). */
@@ -145,11 +163,17 @@ public final class Listener implements AutoCloseable {
             if (s != null) {
                 s.wakeOne();
             }
+            for (Consumer<String> o : observers) {
+                o.accept(n.getParameter());
+            }
         }
     }
 
     private void wakeAll() {
         signals.values().forEach(Signal::wakeAll);
+        for (Consumer<String> o : observers) {
+            o.accept(null);
+        }
     }
 
     private void closeDedicated() {

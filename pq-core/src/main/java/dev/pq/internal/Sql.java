@@ -8,6 +8,12 @@ import java.util.zip.CRC32;
  * schema names are interpolated; every value is a bound parameter.
  */
 public final class Sql {
+    /** The condition of a job that is still to be done (not finished, not expired/failed). */
+    public static final String PENDING = "finished_at IS NULL AND expired_at IS NULL";
+
+    /** The second key of a job's two-int advisory lock, as SQL over the column {@code id}. */
+    public static final String LOCK_KEY = "CAST((id % 4294967296) - 2147483648 AS integer)";
+
     /** How many ready jobs one dequeue considers before asking for more. */
     public static final int DEFAULT_CANDIDATES = 8;
 
@@ -67,31 +73,34 @@ public final class Sql {
         // taken: exactly the job handed out is locked. The DELETE re-checks the row: a job another
         // session removed after this statement's snapshot is skipped (EvalPlanQual), not returned.
         dequeue = "WITH cand AS MATERIALIZED ("
-                + "(SELECT id, expected_at FROM " + t + " WHERE queue = ? AND schedule_at IS NULL "
-                + "ORDER BY expected_at, id LIMIT ?) "
+                + "(SELECT id, priority, expected_at FROM " + t + " WHERE queue = ? AND schedule_at IS NULL AND "
+                + PENDING + " ORDER BY priority, expected_at, id LIMIT ?) "
                 + "UNION ALL "
-                + "(SELECT id, expected_at FROM " + t + " WHERE queue = ? AND schedule_at <= statement_timestamp() "
-                + "ORDER BY expected_at, id LIMIT ?) "
-                + "ORDER BY expected_at, id LIMIT ?), "
+                + "(SELECT id, priority, expected_at FROM " + t + " WHERE queue = ? AND schedule_at <= statement_timestamp() AND "
+                + PENDING + " ORDER BY priority, expected_at, id LIMIT ?) "
+                + "ORDER BY priority, expected_at, id LIMIT ?), "
                 + "pick AS (SELECT id FROM cand "
-                + "WHERE pg_try_advisory_xact_lock(?, CAST((id % 4294967296) - 2147483648 AS integer)) LIMIT 1), "
-                + "job AS (DELETE FROM " + t + " WHERE id = (SELECT id FROM pick) "
-                + "RETURNING id, enqueued_at, schedule_at, expected_at, CAST(data AS text) AS data, bytes) "
+                + "WHERE pg_try_advisory_xact_lock(?, " + LOCK_KEY + ") LIMIT 1), "
+                + "job AS (DELETE FROM " + t + " WHERE id = (SELECT id FROM pick) AND " + PENDING + " "
+                + "RETURNING id, enqueued_at, schedule_at, expected_at, CAST(data AS text) AS data, bytes, "
+                + "priority, task, error_count, last_error_message, last_error_backtrace) "
                 + "SELECT job.id, job.enqueued_at, job.schedule_at, job.expected_at, job.data, job.bytes, "
                 + "(SELECT count(*) FROM cand) AS seen, (SELECT id FROM pick) AS picked, "
                 + "CASE WHEN job.id IS NULL THEN (SELECT EXTRACT(EPOCH FROM min(schedule_at) - clock_timestamp()) "
-                + "FROM " + t + " WHERE queue = ? AND schedule_at > statement_timestamp()) END AS next_in "
+                + "FROM " + t + " WHERE queue = ? AND schedule_at > statement_timestamp() AND " + PENDING + ") END AS next_in, "
+                + "job.priority, job.task, job.error_count, job.last_error_message, job.last_error_backtrace "
                 + "FROM (VALUES (1)) AS one LEFT JOIN job ON true";
 
-        restore = "INSERT INTO " + t + " (id, queue, enqueued_at, schedule_at, expected_at, data, bytes) "
-                + "VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?)";
+        restore = "INSERT INTO " + t + " (id, queue, enqueued_at, schedule_at, expected_at, data, bytes, "
+                + "priority, task, error_count, last_error_message, last_error_backtrace) "
+                + "VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?)";
         notify = "SELECT pg_notify(?, ?)";
         listen = "LISTEN \"" + channel + "\"";
         queues = "SELECT queue, "
                 + "count(*) FILTER (WHERE schedule_at IS NULL OR schedule_at <= statement_timestamp()), "
                 + "count(*) FILTER (WHERE schedule_at > statement_timestamp()) "
-                + "FROM " + t + " GROUP BY queue ORDER BY queue";
-        size = "SELECT count(*) FROM " + t + " WHERE queue = ?";
+                + "FROM " + t + " WHERE " + PENDING + " GROUP BY queue ORDER BY queue";
+        size = "SELECT count(*) FROM " + t + " WHERE queue = ? AND " + PENDING;
         clear = "DELETE FROM " + t + " WHERE queue = ?";
         delete = "DELETE FROM " + t + " WHERE id = ? AND queue = ?";
     }
