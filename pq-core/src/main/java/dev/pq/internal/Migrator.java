@@ -23,7 +23,7 @@ public final class Migrator {
     private static final Logger log = LoggerFactory.getLogger(Migrator.class);
 
     /** The newest schema version this library knows. Bump when adding {@code V<n>__up.sql}. */
-    public static final int LATEST = 1;
+    public static final int LATEST = 2;
 
     /** The advisory lock (single bigint form) that serializes every pq migration in a database. */
     private static final long MIGRATION_LOCK = 0x7071_6d69_6772_6174L; // "pqmigrat"
@@ -131,6 +131,8 @@ public final class Migrator {
     private void run(Connection c, String resource) throws SQLException {
         String text = load(resource)
                 .replace("${table}", sql.qualified)
+                .replace("${workers}", sql.workers)
+                .replace("${stats}", sql.stats)
                 .replace("${name}", sql.table);
         try (Statement st = c.createStatement()) {
             st.execute(text);

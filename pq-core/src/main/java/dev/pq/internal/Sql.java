@@ -21,6 +21,10 @@ public final class Sql {
     public final String table;
     /** The quoted, schema-qualified table name. */
     public final String qualified;
+    /** The quoted, schema-qualified name of the workers registry table (schema version 2). */
+    public final String workers;
+    /** The quoted, schema-qualified name of the processed/failed counters table (schema version 2). */
+    public final String stats;
     /** Human-readable qualified name for messages. */
     public final String display;
     /** The NOTIFY channel of this table; the payload is the queue name. */
@@ -47,6 +51,8 @@ public final class Sql {
         String qt = Identifiers.quote("table", table);
         this.qualified = qs + "." + qt;
         this.display = schema + "." + table;
+        this.workers = qs + ".\"" + table + "_workers\"";
+        this.stats = qs + ".\"" + table + "_stats\"";
         CRC32 crc = new CRC32();
         crc.update(display.getBytes(StandardCharsets.UTF_8));
         this.lockClass = (int) crc.getValue();

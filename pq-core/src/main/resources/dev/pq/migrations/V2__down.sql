@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS ${stats};
+DROP TABLE IF EXISTS ${workers};

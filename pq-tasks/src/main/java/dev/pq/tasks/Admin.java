@@ -1,0 +1,205 @@
+package dev.pq.tasks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pq.internal.Engine;
+import dev.pq.tasks.internal.TasksDb;
+import dev.pq.tasks.internal.TasksSql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Inspection and repair: job stats, jobs being worked, live workers, processed/failed counters,
+ * and the failed jobs (list, retry, delete). Get one from {@link Tasks#admin()}.
+ *
+ * <pre>{@code
+ * Admin admin = tasks.admin();
+ * admin.jobStats();                 // per queue and task
+ * admin.failed("billing", 20, 0);   // the first 20 failed jobs of a queue
+ * admin.retryFailed(1234L);         // one
+ * admin.retryAllFailed(null);       // all queues
+ * admin.counters();                 // processed and failed totals
+ * }</pre>
+ */
+public final class Admin {
+    /** A worker whose heartbeat is older than this is considered dead. */
+    static final Duration DEAD_AFTER = Duration.ofSeconds(30);
+
+    private final TasksDb db;
+    private final TasksSql sql;
+    private final Engine engine;
+    private final ObjectMapper mapper;
+
+    Admin(TasksDb db, ObjectMapper mapper) {
+        this.db = db;
+        this.sql = db.sql();
+        this.engine = db.engine();
+        this.mapper = mapper;
+    }
+
+    /** Processed and failed totals. */
+    public record Counters(long processed, long failed) {
+    }
+
+    /** Pending jobs per queue and task, with how many are being worked. */
+    public List<JobStats> jobStats() {
+        return query("reading job stats", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.jobStats)) {
+                ps.setLong(1, Integer.toUnsignedLong(engine.sql().lockClass));
+                List<JobStats> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new JobStats(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
+                                rs.getLong(5), rs.getInt(6), TasksDb.instant(rs, 7)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Live workers (dead ones are left out, and pruned by the live ones' heartbeats). */
+    public List<WorkerInfo> workers() {
+        return query("listing workers", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.workers)) {
+                ps.setLong(1, DEAD_AFTER.toMillis());
+                List<WorkerInfo> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String id = rs.getString(1);
+                        String host = rs.getString(2);
+                        long pid = rs.getLong(3);
+                        List<JobState> jobs = new ArrayList<>();
+                        for (JsonNode j : mapper.readTree(rs.getString(8))) {
+                            jobs.add(new JobState(j.get("id").asLong(), j.get("queue").asText(), j.get("task").asText(),
+                                    id, host, pid, j.get("thread").asText(), Instant.parse(j.get("since").asText())));
+                        }
+                        out.add(new WorkerInfo(id, host, pid, Arrays.asList((String[]) rs.getArray(4).getArray()),
+                                rs.getInt(5), TasksDb.instant(rs, 6), TasksDb.instant(rs, 7), jobs, rs.getLong(9),
+                                rs.getLong(10)));
+                    }
+                }
+                return out;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new SQLException("unreadable worker registry row: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** The jobs being worked now, by which worker and thread, since when (as of their last heartbeat). */
+    public List<JobState> jobStates() {
+        List<JobState> out = new ArrayList<>();
+        for (WorkerInfo w : workers()) {
+            out.addAll(w.jobs());
+        }
+        return out;
+    }
+
+    /** Processed and failed totals, as of the workers' last heartbeats. */
+    public Counters counters() {
+        return query("reading counters", c -> {
+            Map<String, Long> m = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.stats); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    m.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return new Counters(m.getOrDefault("processed", 0L), m.getOrDefault("failed", 0L));
+        });
+    }
+
+    /** Failed jobs of a queue (null: all queues), oldest failure first. */
+    public List<FailedJob> failed(String queue, int limit, int offset) {
+        if (limit < 0 || offset < 0) {
+            throw new IllegalArgumentException("limit and offset must be >= 0: " + limit + ", " + offset);
+        }
+        return query("listing failed jobs", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.failedJobs)) {
+                ps.setString(1, queue);
+                ps.setString(2, queue);
+                ps.setInt(3, limit);
+                ps.setInt(4, offset);
+                List<FailedJob> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new FailedJob(rs.getLong(1), rs.getString(2), rs.getString(4), rs.getInt(3),
+                                TasksDb.text(rs.getString(5), rs.getBytes(6)), rs.getInt(7), rs.getString(11),
+                                rs.getString(12), TasksDb.instant(rs, 8), TasksDb.instant(rs, 13)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Makes one failed job ready again, with its error count reset; false if it is not failed. */
+    public boolean retryFailed(long id) {
+        return query("retrying failed job " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.retryFailed)) {
+                ps.setLong(1, id);
+                ps.setString(2, engine.sql().channel);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1) == 1;
+                }
+            }
+        });
+    }
+
+    /** Makes every failed job of a queue (null: all queues) ready again; returns how many. */
+    public long retryAllFailed(String queue) {
+        return query("retrying failed jobs", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.retryAllFailed)) {
+                ps.setString(1, queue);
+                ps.setString(2, queue);
+                ps.setString(3, engine.sql().channel);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** Deletes one failed job; false if it is not failed. */
+    public boolean deleteFailed(long id) {
+        return query("deleting failed job " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.deleteFailed)) {
+                ps.setLong(1, id);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Deletes every failed job of a queue (null: all queues); returns how many. */
+    public long deleteAllFailed(String queue) {
+        return query("deleting failed jobs", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.deleteAllFailed)) {
+                ps.setString(1, queue);
+                ps.setString(2, queue);
+                return (long) ps.executeUpdate();
+            }
+        });
+    }
+
+    private interface Work<R> {
+        R apply(Connection c) throws SQLException;
+    }
+
+    private <R> R query(String what, Work<R> work) {
+        try (Connection c = engine.acquire()) {
+            return work.apply(c);
+        } catch (SQLException e) {
+            throw engine.translate(e, what);
+        }
+    }
+}

@@ -1,0 +1,347 @@
+package dev.pq.tasks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.pq.PQ;
+import dev.pq.internal.When;
+import dev.pq.tasks.internal.ArgsCodec;
+import dev.pq.tasks.internal.Context;
+import dev.pq.tasks.internal.Executor;
+import dev.pq.tasks.internal.LockedJob;
+import dev.pq.tasks.internal.Registry;
+import dev.pq.tasks.internal.TaskDef;
+import dev.pq.tasks.internal.TasksDb;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The tasks layer over a {@link PQ}: registers task implementations, gives callers clients that
+ * enqueue, and enqueues Que-style job classes. Workers ({@link Worker}) run what it enqueues.
+ *
+ * <pre>{@code
+ * public interface Orchard {
+ *     @Task(queue = "apples", maxRetries = 2, retryIn = "10s")
+ *     void eat(String kind);
+ * }
+ *
+ * Tasks tasks = Tasks.create(pq);
+ * Orchard orchard = tasks.client(Orchard.class);
+ * orchard.eat("Cox");                            // enqueues; runs nothing here
+ * long id = tasks.lastId();                      // the id of that job
+ * tasks.client(Orchard.class, Enqueue.options().scheduleAt("1m").expectedAt("2m")).eat("Cox");
+ *
+ * tasks.register(Orchard.class, kind -> log.info("umm, {} apples taste good", kind));
+ * try (Worker worker = Worker.builder(tasks).queues("apples").build().start()) { ... }
+ * }</pre>
+ *
+ * <p>Arguments travel as a JSON array typed by the method's parameter types (a job class's
+ * arguments as one JSON value of its {@code JobHandler<A>} type). A parameter of type
+ * {@link JobContext} is not stored: the worker passes the running job's context.
+ *
+ * <p>In inline mode ({@link Builder#inline(boolean)}, for tests: Que's {@code run_synchronously},
+ * Resque's {@code inline}) enqueueing runs the job at once in the caller's thread, after the same
+ * JSON round trip, and its failure is thrown to the caller as {@link TaskFailedException}.
+ */
+public final class Tasks {
+    private static final ThreadLocal<long[]> LAST_ID = ThreadLocal.withInitial(() -> new long[] {-1});
+
+    private final PQ pq;
+    private final TasksDb db;
+    private final ObjectMapper mapper;
+    private final Registry registry;
+    private final Clock clock;
+    private final boolean inline;
+    private final List<JobListener> listeners;
+    private final Executor inlineExecutor;
+
+    private Tasks(Builder b) {
+        this.pq = b.pq;
+        this.db = new TasksDb(b.pq.engine());
+        this.mapper = b.mapper;
+        this.registry = new Registry(b.mapper);
+        this.clock = b.clock;
+        this.inline = b.inline;
+        this.listeners = List.copyOf(b.listeners);
+        this.inlineExecutor = new Executor(registry, mapper, List.of(), listeners);
+    }
+
+    /** A tasks layer with default settings. */
+    public static Tasks create(PQ pq) {
+        return builder(pq).build();
+    }
+
+    /** A builder for the other settings. */
+    public static Builder builder(PQ pq) {
+        return new Builder(pq);
+    }
+
+    /** The PQ this layer enqueues into. */
+    public PQ pq() {
+        return pq;
+    }
+
+    /** The clock retries are scheduled by. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** True in inline mode. */
+    public boolean inline() {
+        return inline;
+    }
+
+    /** Registers the implementation of every {@code @Task} method of {@code type}, to be run by workers. */
+    public <T> Tasks register(Class<T> type, T implementation) {
+        registry.register(type, implementation);
+        return this;
+    }
+
+    /** Registers a job class handler, to be run by workers. */
+    public Tasks register(JobHandler<?> handler) {
+        registry.register(handler);
+        return this;
+    }
+
+    /** A client of {@code type}'s {@code @Task} methods: each call enqueues a job. */
+    public <T> T client(Class<T> type) {
+        return client(type, Enqueue.options());
+    }
+
+    /**
+     * A client whose calls enqueue with {@code options} overriding the tasks' defaults. A method
+     * declared to return {@code long} (or {@code Long}) returns the job id; {@link #lastId()}
+     * gives it for void methods.
+     */
+    public <T> T client(Class<T> type, Enqueue options) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(options, "options");
+        if (!type.isInterface()) {
+            throw new IllegalArgumentException(type.getName() + " is a class: clients are made of interfaces; "
+                    + "enqueue a class's tasks with tasks.enqueue(\"Name.method\", args...)");
+        }
+        for (Method m : type.getMethods()) {
+            if (m.isAnnotationPresent(Task.class) && !returnsIdOrVoid(m)) {
+                throw new IllegalArgumentException("@Task method " + m + " must return void, long or Long");
+            }
+        }
+        registry.method(firstTask(type)); // reads (and so validates) the definitions now
+        Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, m, args) -> {
+            if (m.getDeclaringClass() == Object.class) {
+                return switch (m.getName()) {
+                    case "toString" -> "TasksClient[" + type.getName() + "]";
+                    case "hashCode" -> System.identityHashCode(p);
+                    case "equals" -> p == args[0];
+                    default -> throw new UnsupportedOperationException(m.getName());
+                };
+            }
+            if (!m.isAnnotationPresent(Task.class)) {
+                throw new UnsupportedOperationException(m + " is not a @Task method: a client only enqueues");
+            }
+            TaskDef def = registry.method(m);
+            String queue = queueOf(def, options);
+            long id = enqueue(def, queue, ArgsCodec.methodArgs(mapper, def, queue, args), options);
+            return m.getReturnType() == void.class ? null : (Object) id;
+        });
+        return type.cast(proxy);
+    }
+
+    private static Method firstTask(Class<?> type) {
+        for (Method m : type.getMethods()) {
+            if (m.isAnnotationPresent(Task.class)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException(type.getName() + " has no @Task methods");
+    }
+
+    private static boolean returnsIdOrVoid(Method m) {
+        Class<?> r = m.getReturnType();
+        return r == void.class || r == long.class || r == Long.class;
+    }
+
+    /** Enqueues a job of a job class with its default options; returns the job id. */
+    public <A> long enqueue(Class<? extends JobHandler<A>> jobClass, A args) {
+        return enqueue(jobClass, args, Enqueue.options());
+    }
+
+    /** Enqueues a job of a job class with options; returns the job id (0 when run inline). */
+    public <A> long enqueue(Class<? extends JobHandler<A>> jobClass, A args, Enqueue options) {
+        Objects.requireNonNull(jobClass, "jobClass");
+        Objects.requireNonNull(options, "options");
+        TaskDef def = registry.jobClass(jobClass);
+        String queue = queueOf(def, options);
+        return enqueue(def, queue, ArgsCodec.jobArgs(mapper, def, queue, args), options);
+    }
+
+    /**
+     * Enqueues a registered task by name with positional arguments: for {@code @Task} methods of
+     * classes (which cannot have clients), or for names only known at run time.
+     */
+    public long enqueue(String taskName, Enqueue options, Object... args) {
+        Objects.requireNonNull(taskName, "taskName");
+        Objects.requireNonNull(options, "options");
+        Registry.Registered r = registry.find(taskName);
+        if (r == null) {
+            throw new TaskNotFoundException(taskName, "register it first (known: " + registry.names() + ")");
+        }
+        TaskDef def = r.def();
+        String queue = queueOf(def, options);
+        String json = def.jobClass() ? ArgsCodec.jobArgs(mapper, def, queue, args.length == 1 ? args[0] : null)
+                : ArgsCodec.methodArgs(mapper, def, queue, args);
+        return enqueue(def, queue, json, options);
+    }
+
+    /**
+     * The id of the last job the calling thread enqueued through this JVM's clients, or -1.
+     * For void {@code @Task} methods.
+     */
+    public long lastId() {
+        return LAST_ID.get()[0];
+    }
+
+    /** Inspection and repair of jobs, failures and workers. */
+    public Admin admin() {
+        return new Admin(db, mapper);
+    }
+
+    private static String queueOf(TaskDef def, Enqueue options) {
+        return options.queue() != null ? options.queue() : def.queue();
+    }
+
+    private long enqueue(TaskDef def, String queue, String json, Enqueue options) {
+        pq.engine().checkOpen();
+        int priority = options.priority() != null ? options.priority() : def.priority();
+        When schedule = options.scheduleAt() != null ? options.scheduleAt() : def.scheduleAt();
+        When expected = options.expectedAt() != null ? options.expectedAt() : def.expectedAt();
+        EnqueuedJob before = new EnqueuedJob(0, def.name(), queue, priority, json);
+        for (JobListener l : listeners) {
+            l.beforeEnqueue(before);
+        }
+        long id;
+        if (inline) {
+            id = 0;
+            runInline(def, queue, priority, json, options.connection());
+        } else {
+            try {
+                if (options.connection() != null) {
+                    id = db.enqueue(options.connection(), queue, priority, def.name(), json, schedule, expected);
+                } else {
+                    try (Connection c = pq.engine().acquire()) {
+                        id = db.enqueue(c, queue, priority, def.name(), json, schedule, expected);
+                    }
+                }
+            } catch (SQLException e) {
+                throw pq.engine().translate(e, "enqueue of task " + def.name() + " to queue \"" + queue + "\"");
+            }
+        }
+        LAST_ID.get()[0] = id;
+        EnqueuedJob after = new EnqueuedJob(id, def.name(), queue, priority, json);
+        for (JobListener l : listeners) {
+            try {
+                l.afterEnqueue(after);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Tasks.class).warn("afterEnqueue listener failed task={}", def.name(), e);
+            }
+        }
+        return id;
+    }
+
+    private void runInline(TaskDef def, String queue, int priority, String json, Connection given) {
+        LockedJob job = new LockedJob(0, queue, priority, def.name(), json, null, 0, Instant.now(clock));
+        Context ctx = new Context(job, pq.engine(), given);
+        try {
+            inlineExecutor.run(ctx);
+            Connection opened = ctx.opened();
+            if (opened != null) {
+                opened.commit();
+            }
+        } catch (Executor.Permanent e) {
+            ctx.rollbackQuietly();
+            throw (RuntimeException) e.getCause();
+        } catch (Exception | Error e) {
+            ctx.rollbackQuietly();
+            for (JobListener l : listeners) {
+                l.onFailure(ctx, e, false);
+            }
+            throw new TaskFailedException(def.name(), e);
+        } finally {
+            ctx.release();
+        }
+    }
+
+    TasksDb db() {
+        return db;
+    }
+
+    Registry registry() {
+        return registry;
+    }
+
+    ObjectMapper mapper() {
+        return mapper;
+    }
+
+    List<JobListener> listeners() {
+        return listeners;
+    }
+
+    /**
+     * Settings of a {@link Tasks}.
+     *
+     * <pre>{@code
+     * Tasks tasks = Tasks.builder(pq).inline(true).clock(testClock).listener(audit).build();
+     * }</pre>
+     */
+    public static final class Builder {
+        private final PQ pq;
+        private ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        private Clock clock = Clock.systemUTC();
+        private boolean inline;
+        private final List<JobListener> listeners = new ArrayList<>();
+
+        private Builder(PQ pq) {
+            this.pq = Objects.requireNonNull(pq, "pq");
+        }
+
+        /** The mapper for arguments (default: Jackson with JSR-310 times; never enable default typing). */
+        public Builder mapper(ObjectMapper mapper) {
+            this.mapper = Objects.requireNonNull(mapper, "mapper");
+            return this;
+        }
+
+        /** The clock retries are scheduled by (default: system UTC); tests move it instead of sleeping. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Run jobs in the enqueuing thread instead of storing them (tests). */
+        public Builder inline(boolean inline) {
+            this.inline = inline;
+            return this;
+        }
+
+        /** Adds a listener for enqueue and perform events. */
+        public Builder listener(JobListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** Creates the tasks layer. */
+        public Tasks build() {
+            if (pq.isClosed()) {
+                throw new dev.pq.PQClosedException(pq.toString());
+            }
+            return new Tasks(this);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.pq.tasks.internal;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.pq.SerializationException;
+import dev.pq.tasks.JobContext;
+import java.util.List;
+
+/** Encodes task arguments as JSON, each typed by its declared parameter type. */
+public final class ArgsCodec {
+    private ArgsCodec() {
+    }
+
+    /** How many parameters are serialized (JobContext parameters are injected, not stored). */
+    static int serialized(List<JavaType> types) {
+        return (int) types.stream().filter(t -> t.getRawClass() != JobContext.class).count();
+    }
+
+    /** The JSON array of a method call's arguments. */
+    public static String methodArgs(ObjectMapper mapper, TaskDef def, String queue, Object[] args) {
+        try {
+            ArrayNode array = mapper.createArrayNode();
+            List<JavaType> types = def.argTypes();
+            for (int i = 0; i < types.size(); i++) {
+                if (types.get(i).getRawClass() == JobContext.class) {
+                    continue;
+                }
+                Object a = args == null ? null : args[i];
+                array.add(mapper.valueToTree(a));
+            }
+            return mapper.writeValueAsString(array);
+        } catch (Exception e) {
+            throw new SerializationException(queue, null, Executor.describe(def), e);
+        }
+    }
+
+    /** The JSON of a job class's arguments. */
+    public static String jobArgs(ObjectMapper mapper, TaskDef def, String queue, Object args) {
+        try {
+            return mapper.writerFor(def.argTypes().get(0)).writeValueAsString(args);
+        } catch (Exception e) {
+            throw new SerializationException(queue, null, Executor.describe(def), e);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.pq.tasks.internal;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pq.SerializationException;
+import dev.pq.tasks.JobContext;
+import dev.pq.tasks.JobHandler;
+import dev.pq.tasks.JobListener;
+import dev.pq.tasks.Middleware;
+import dev.pq.tasks.TaskNotFoundException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Runs one job: finds its task, decodes its arguments, and calls the implementation inside the
+ * middleware chain, with the before/after-perform listeners. Shared by workers and inline mode.
+ */
+public final class Executor {
+    private final Registry registry;
+    private final ObjectMapper mapper;
+    private final List<Middleware> middleware;
+    private final List<JobListener> listeners;
+
+    public Executor(Registry registry, ObjectMapper mapper, List<Middleware> middleware, List<JobListener> listeners) {
+        this.registry = registry;
+        this.mapper = mapper;
+        this.middleware = List.copyOf(middleware);
+        this.listeners = List.copyOf(listeners);
+    }
+
+    /** Thrown for failures that retrying cannot fix: unknown task, undecodable payload. */
+    public static final class Permanent extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Permanent(Throwable cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** The definition the job's task has here, or null if unknown. */
+    public TaskDef definition(LockedJob job) {
+        Registry.Registered r = registry.find(job.task());
+        return r == null ? null : r.def();
+    }
+
+    /** Runs the job; throws what the handler threw, or {@link Permanent}. */
+    public void run(Context ctx) throws Exception {
+        LockedJob job = ctx.job();
+        Registry.Registered r = registry.find(job.task());
+        if (r == null) {
+            throw new Permanent(new TaskNotFoundException(job.task() == null ? "(none)" : job.task(),
+                    job.task() == null ? "the job has no task name (was it put with pq-core's put?)"
+                            : "no implementation is registered in this process (known: " + registry.names() + ")"));
+        }
+        Object[] args;
+        try {
+            args = decode(r.def(), job, ctx);
+        } catch (Exception e) {
+            throw new Permanent(new SerializationException(job.queue(), job.id(), describe(r.def()), e));
+        }
+        runChain(0, ctx, () -> invoke(r, args, ctx));
+    }
+
+    private void runChain(int i, JobContext ctx, Middleware.Chain last) throws Exception {
+        if (i == middleware.size()) {
+            for (JobListener l : listeners) {
+                l.beforePerform(ctx);
+            }
+            last.proceed();
+            for (JobListener l : listeners) {
+                try {
+                    l.afterPerform(ctx);
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(Executor.class).warn("afterPerform listener failed job={}", ctx.id(), e);
+                }
+            }
+            return;
+        }
+        middleware.get(i).around(ctx, () -> runChain(i + 1, ctx, last));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void invoke(Registry.Registered r, Object[] args, Context ctx) throws Exception {
+        if (r.def().jobClass()) {
+            ((JobHandler) r.target()).run(args[0], ctx);
+            return;
+        }
+        Method m = r.def().method();
+        try {
+            m.invoke(r.target(), args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            throw (Error) cause;
+        }
+    }
+
+    private Object[] decode(TaskDef def, LockedJob job, Context ctx) throws Exception {
+        String json = job.json() != null ? job.json()
+                : job.bytes() != null ? new String(job.bytes(), StandardCharsets.UTF_8) : "null";
+        List<JavaType> types = def.argTypes();
+        if (def.jobClass()) {
+            return new Object[] {mapper.readValue(json, types.get(0))};
+        }
+        JsonNode node = mapper.readTree(json);
+        if (!node.isArray()) {
+            throw new IllegalArgumentException("arguments must be a JSON array: " + abbreviate(json));
+        }
+        Object[] args = new Object[types.size()];
+        int k = 0;
+        for (int i = 0; i < types.size(); i++) {
+            if (types.get(i).getRawClass() == JobContext.class) {
+                args[i] = ctx;
+                continue;
+            }
+            if (k >= node.size()) {
+                throw new IllegalArgumentException("expected " + ArgsCodec.serialized(types) + " arguments, got "
+                        + node.size() + ": " + abbreviate(json));
+            }
+            args[i] = mapper.readerFor(types.get(i)).readValue(node.get(k++));
+        }
+        if (k != node.size()) {
+            throw new IllegalArgumentException("expected " + k + " arguments, got " + node.size() + ": " + abbreviate(json));
+        }
+        return args;
+    }
+
+    static String describe(TaskDef def) {
+        return def.name() + "(" + String.join(", ", def.argTypes().stream().map(JavaType::toCanonical).toList()) + ")";
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    }
+}

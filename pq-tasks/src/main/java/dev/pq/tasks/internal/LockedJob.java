@@ -1,0 +1,19 @@
+package dev.pq.tasks.internal;
+
+import java.time.Instant;
+
+/**
+ * A job row as a worker (or an inline run) has it.
+ *
+ * @param id         the job id (0 for an inline run)
+ * @param queue      the queue
+ * @param priority   the priority
+ * @param task       the task name (null for a job put by pq-core)
+ * @param json       the payload as JSON text, or null
+ * @param bytes      the binary payload, or null
+ * @param errorCount failures before this run
+ * @param enqueuedAt when it was enqueued
+ */
+public record LockedJob(long id, String queue, int priority, String task, String json, byte[] bytes, int errorCount,
+                        Instant enqueuedAt) {
+}

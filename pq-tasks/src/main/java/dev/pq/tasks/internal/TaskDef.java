@@ -1,0 +1,114 @@
+package dev.pq.tasks.internal;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pq.internal.Identifiers;
+import dev.pq.internal.When;
+import dev.pq.tasks.Backoff;
+import dev.pq.tasks.JobHandler;
+import dev.pq.tasks.Task;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A task as its annotation defines it: the name, defaults, retry rule and argument types. Built
+ * from an interface (or class) method, or from a {@link JobHandler} class.
+ *
+ * @param name       the stable task name
+ * @param method     the task method, or null for a job class
+ * @param argTypes   the JSON types of the method's parameters, or the single args type of a job class
+ * @param queue      the default queue
+ * @param priority   the default priority
+ * @param scheduleAt the default ready time
+ * @param expectedAt the default expected time
+ * @param maxRetries retries before the job is marked failed
+ * @param backoff    the retry rule (never DEFAULT)
+ * @param retryIn    the fixed retry delay
+ * @param timeout    the per-job run-time limit, or null for the worker's default
+ */
+public record TaskDef(String name, Method method, List<JavaType> argTypes, String queue, int priority,
+                      When scheduleAt, When expectedAt, int maxRetries, Backoff backoff, Duration retryIn,
+                      Duration timeout) {
+
+    static final String DEFAULT_QUEUE = "default";
+
+    public TaskDef {
+        Objects.requireNonNull(name, "name");
+        argTypes = List.copyOf(argTypes);
+    }
+
+    /** True for a Que-style job class. */
+    public boolean jobClass() {
+        return method == null;
+    }
+
+    /** The retry delay after the {@code errorCount}-th failure. */
+    public Duration retryDelay(int errorCount) {
+        return backoff.delay(errorCount, retryIn);
+    }
+
+    /** Every {@code @Task} method of a type, as definitions. */
+    public static List<TaskDef> ofMethods(Class<?> type, ObjectMapper mapper) {
+        List<TaskDef> out = new ArrayList<>();
+        for (Method m : type.getMethods()) {
+            Task t = m.getAnnotation(Task.class);
+            if (t == null || Modifier.isStatic(m.getModifiers())) {
+                continue;
+            }
+            String name = t.name().isEmpty() ? m.getDeclaringClass().getSimpleName() + "." + m.getName() : t.name();
+            List<JavaType> types = new ArrayList<>();
+            for (Type p : m.getGenericParameterTypes()) {
+                types.add(mapper.getTypeFactory().constructType(p));
+            }
+            out.add(of(name, m, types, t, false));
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(type.getName() + " has no public @Task methods");
+        }
+        return out;
+    }
+
+    /** The definition of a job class. */
+    public static TaskDef ofJobClass(Class<?> type, ObjectMapper mapper) {
+        if (!JobHandler.class.isAssignableFrom(type)) {
+            throw new IllegalArgumentException(type.getName() + " does not implement JobHandler");
+        }
+        Task t = type.getAnnotation(Task.class);
+        String name = t == null || t.name().isEmpty() ? type.getSimpleName() : t.name();
+        JavaType[] params = mapper.getTypeFactory().constructType(type).findTypeParameters(JobHandler.class);
+        JavaType args = params.length == 1 ? params[0] : mapper.getTypeFactory().constructType(Object.class);
+        return of(name, null, List.of(args), t, true);
+    }
+
+    private static TaskDef of(String name, Method m, List<JavaType> types, Task t, boolean jobClass) {
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("task name must not be blank: \"" + name + "\"");
+        }
+        String queue = t == null || t.queue().isEmpty() ? DEFAULT_QUEUE : Identifiers.queueName(t.queue());
+        int priority = t == null ? 100 : t.priority();
+        if (priority < Short.MIN_VALUE || priority > Short.MAX_VALUE) {
+            throw new IllegalArgumentException("task " + name + ": priority must be between -32768 and 32767: " + priority);
+        }
+        When schedule = t == null || t.scheduleAt().isEmpty() ? When.NONE : When.parse("scheduleAt", t.scheduleAt());
+        When expected = t == null || t.expectedAt().isEmpty() ? When.NONE : When.parse("expectedAt", t.expectedAt());
+        int maxRetries = t == null || t.maxRetries() < 0 ? (jobClass ? 15 : 0) : t.maxRetries();
+        Backoff backoff = t == null || t.backoff() == Backoff.DEFAULT ? (jobClass ? Backoff.QUE : Backoff.FIXED) : t.backoff();
+        Duration retryIn = t == null || t.retryIn().isEmpty() ? Duration.ofSeconds(30) : duration(name, "retryIn", t.retryIn());
+        Duration timeout = t == null || t.timeout().isEmpty() ? null : duration(name, "timeout", t.timeout());
+        return new TaskDef(name, m, types, queue, priority, schedule, expected, maxRetries, backoff, retryIn, timeout);
+    }
+
+    private static Duration duration(String task, String what, String text) {
+        When w = When.parse(what, text);
+        if (w.in() == null || w.in().isNegative()) {
+            throw new IllegalArgumentException("task " + task + ": " + what + " must be a duration such as 30s: \""
+                    + text + "\"");
+        }
+        return w.in();
+    }
+}

@@ -1,0 +1,197 @@
+package dev.pq.tasks.internal;
+
+import dev.pq.internal.Engine;
+import dev.pq.internal.When;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/** The JDBC side of pq-tasks: runs {@link TasksSql} statements. */
+public final class TasksDb {
+    private final Engine engine;
+    private final TasksSql sql;
+
+    public TasksDb(Engine engine) {
+        this.engine = engine;
+        this.sql = new TasksSql(engine.sql());
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public TasksSql sql() {
+        return sql;
+    }
+
+    public long enqueue(Connection c, String queue, int priority, String task, String json, When schedule,
+                        When expected) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.enqueue)) {
+            ps.setString(1, queue);
+            ps.setInt(2, priority);
+            ps.setString(3, task);
+            ps.setString(4, json);
+            bindWhen(ps, 5, schedule);
+            bindWhen(ps, 7, expected);
+            ps.setString(9, engine.sql().channel);
+            ps.setString(10, queue);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Locks up to {@code want} ready jobs of {@code queues} (in that order); returns ids and candidates seen. */
+    public long[] lock(Connection locker, List<String> queues, int maxPriority, Collection<Long> held, int want,
+                       int candidates, int[] seen) throws SQLException {
+        try (PreparedStatement ps = locker.prepareStatement(sql.lock)) {
+            Array heldArray = locker.createArrayOf("bigint", held.toArray());
+            ps.setArray(1, locker.createArrayOf("text", queues.toArray()));
+            ps.setInt(2, maxPriority);
+            ps.setArray(3, heldArray);
+            ps.setInt(4, candidates);
+            ps.setInt(5, maxPriority);
+            ps.setArray(6, heldArray);
+            ps.setInt(7, candidates);
+            ps.setInt(8, candidates);
+            ps.setInt(9, candidates);
+            ps.setInt(10, engine.sql().lockClass);
+            ps.setInt(11, want);
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    seen[0] = rs.getInt(2);
+                    long id = rs.getLong(1);
+                    if (!rs.wasNull()) {
+                        ids.add(id);
+                    }
+                }
+            }
+            return ids.stream().mapToLong(Long::longValue).toArray();
+        }
+    }
+
+    /** Reads the locked jobs that are still pending and ready, in a fresh snapshot. */
+    public List<LockedJob> recheck(Connection locker, long[] ids) throws SQLException {
+        try (PreparedStatement ps = locker.prepareStatement(sql.recheck)) {
+            ps.setArray(1, longs(locker, ids));
+            List<LockedJob> out = new ArrayList<>(ids.length);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new LockedJob(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4),
+                            rs.getString(5), rs.getBytes(6), rs.getInt(7), instant(rs, 8)));
+                }
+            }
+            return out;
+        }
+    }
+
+    public void unlock(Connection locker, Collection<Long> ids) throws SQLException {
+        try (PreparedStatement ps = locker.prepareStatement(sql.unlock)) {
+            ps.setInt(1, engine.sql().lockClass);
+            ps.setArray(2, locker.createArrayOf("bigint", ids.toArray()));
+            ps.executeQuery().close();
+        }
+    }
+
+    public List<String> queueNames(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.queueNames); ResultSet rs = ps.executeQuery()) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        }
+    }
+
+    /** Seconds until the next scheduled job of these queues is due, or null if none. */
+    public Double nextDue(Connection c, List<String> queues) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.nextDue)) {
+            ps.setArray(1, c.createArrayOf("text", queues.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                double d = rs.getDouble(1);
+                return rs.wasNull() ? null : d;
+            }
+        }
+    }
+
+    /** Runs one of the id-array statements (destroy, finish, expire). */
+    public int byIds(Connection c, String statement, Collection<Long> ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(statement)) {
+            ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+            return ps.executeUpdate();
+        }
+    }
+
+    public void reschedule(Connection c, List<Long> ids, List<Instant> at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.reschedule)) {
+            ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+            ps.setArray(2, c.createArrayOf("timestamptz", at.stream().map(TasksDb::jdbc).toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Records a failure: retry at {@code retryAt}, or mark failed if {@code expire}. */
+    public void fail(Connection c, long id, String message, String backtrace, Instant retryAt, boolean expire)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.fail)) {
+            ps.setString(1, truncate(message, 4_000));
+            ps.setString(2, truncate(backtrace, 32_000));
+            ps.setObject(3, jdbc(retryAt), Types.TIMESTAMP_WITH_TIMEZONE);
+            ps.setBoolean(4, expire);
+            ps.setLong(5, id);
+            ps.executeUpdate();
+        }
+    }
+
+    static String truncate(String s, int max) {
+        if (s == null || s.length() <= max) {
+            return s;
+        }
+        return s.substring(0, max - 15) + "... (truncated)";
+    }
+
+    static Array longs(Connection c, long[] ids) throws SQLException {
+        Long[] boxed = new Long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            boxed[i] = ids[i];
+        }
+        return c.createArrayOf("bigint", boxed);
+    }
+
+    static void bindWhen(PreparedStatement ps, int i, When w) throws SQLException {
+        ps.setObject(i, w.atForJdbc(), Types.TIMESTAMP_WITH_TIMEZONE);
+        Long micros = w.inMicros();
+        if (micros == null) {
+            ps.setNull(i + 1, Types.BIGINT);
+        } else {
+            ps.setLong(i + 1, micros);
+        }
+    }
+
+    public static Instant instant(ResultSet rs, int i) throws SQLException {
+        OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    static OffsetDateTime jdbc(Instant t) {
+        return t == null ? null : t.atOffset(ZoneOffset.UTC);
+    }
+
+    /** The payload as text, for messages and listings. */
+    public static String text(String json, byte[] bytes) {
+        return json != null ? json : bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+}
