@@ -65,7 +65,10 @@ public final class Main {
         PrintWriter err = cmd.getErr();
         String name = cmd.getCommandSpec().qualifiedName();
         err.println(name + ": " + ex.getMessage());
-        UnmatchedArgumentException.printSuggestions(ex, err);
+        if (!UnmatchedArgumentException.printSuggestions(ex, err) && ex instanceof UnmatchedArgumentException
+                && !cmd.getSubcommands().isEmpty()) {
+            err.println("Commands: " + String.join(", ", cmd.getSubcommands().keySet()));
+        }
         err.println("Try '" + name + " --help' for more information.");
         err.flush();
         return cmd.getCommandSpec().exitCodeOnInvalidInput();
@@ -88,8 +91,9 @@ public final class Main {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        if (root != t && root.getMessage() != null && !msg.contains(root.getMessage())) {
-            msg += " (caused by " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        String rootMsg = root.getMessage() == null ? null : root.getMessage().strip().lines().findFirst().orElse("");
+        if (root != t && rootMsg != null && !rootMsg.isEmpty() && !msg.contains(rootMsg)) {
+            msg += " (caused by " + root.getClass().getSimpleName() + ": " + rootMsg + ")";
         }
         return msg;
     }

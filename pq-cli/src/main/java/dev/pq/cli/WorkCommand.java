@@ -117,7 +117,12 @@ final class WorkCommand implements Callable<Integer> {
                 Tasks tasks = Tasks.create(pq);
                 for (TasksConfigurer c : configurers) {
                     log.info("configuring tasks with {}", c.getClass().getName());
-                    c.configure(tasks);
+                    try {
+                        c.configure(tasks);
+                    } catch (RuntimeException | LinkageError e) {
+                        throw new IllegalStateException("the TasksConfigurer " + c.getClass().getName() + " failed: "
+                                + Main.describe(e), e);
+                    }
                 }
                 Worker worker = build(tasks, s);
                 return run(worker, log, out);
