@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
                 + "then runs them until SIGTERM/SIGINT (graceful: running jobs get --wait-period to finish), "
                 + "or with --drain until the queues are empty."},
         footer = {"", "Example:",
-                "  pq work --url postgres://app@localhost/app --classpath app.jar --setup com.acme.Setup \\",
-                "          -q critical,*,!low --worker-count 8 --worker-priorities 10,30,any"})
+                "  pq work --url postgres://app@localhost/app \\",
+                "          --classpath app.jar --setup com.acme.Setup \\",
+                "          -q 'critical,*,!low' --worker-count 8 --worker-priorities 10,30,any"})
 final class WorkCommand implements Callable<Integer> {
     private static final int MAX_WORKERS = 1_000;
     private static final int MAX_BUFFER = 10_000;
