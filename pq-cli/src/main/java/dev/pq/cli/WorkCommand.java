@@ -1,0 +1,260 @@
+package dev.pq.cli;
+
+import dev.pq.PQ;
+import dev.pq.cli.spi.TasksConfigurer;
+import dev.pq.tasks.Tasks;
+import dev.pq.tasks.Worker;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pq work}: runs a Que-style worker over the application's tasks until SIGTERM/SIGINT, or
+ * with {@code --drain} until the queues are empty.
+ */
+@Command(name = "work", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Works jobs: loads the application's tasks (--classpath and --setup, or ServiceLoader), "
+                + "then runs them until SIGTERM/SIGINT (graceful: running jobs get --wait-period to finish), "
+                + "or with --drain until the queues are empty."},
+        footer = {"", "Example:",
+                "  pq work --url postgres://app@localhost/app \\",
+                "          --classpath app.jar --setup com.acme.Setup \\",
+                "          -q 'critical,*,!low' --worker-count 8 --worker-priorities 10,30,any"})
+final class WorkCommand implements Callable<Integer> {
+    private static final int MAX_WORKERS = 1_000;
+    private static final int MAX_BUFFER = 10_000;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DatabaseOptions db;
+
+    @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", split = ",", defaultValue = "*",
+            description = "Queues in priority order, repeatable or comma-separated (Resque's list): names, * for all, "
+                    + "globs (file_*), exclusions (!low, !file_*) (default: ${DEFAULT-VALUE}).")
+    List<String> queues = new ArrayList<>();
+
+    @Option(names = "--worker-count", paramLabel = "N", defaultValue = "6",
+            description = "Worker threads (default: ${DEFAULT-VALUE}).")
+    int workerCount;
+
+    @Option(names = "--worker-priorities", paramLabel = "P", split = ",",
+            description = "Que's worker priorities, e.g. 10,30,50,any: thread i takes only jobs of priority <= P "
+                    + "(lower is more important); 'any' and threads beyond the list take every job. "
+                    + "At most --worker-count entries (default: all any).")
+    List<String> workerPriorities = new ArrayList<>();
+
+    @Option(names = "--poll-interval", paramLabel = "SECONDS", defaultValue = "5",
+            description = "Longest wait between looks for jobs, the fallback to LISTEN/NOTIFY; seconds, decimals "
+                    + "allowed, or with a unit: 500ms, 1m (default: ${DEFAULT-VALUE}).")
+    String pollInterval;
+
+    @Option(names = "--wait-period", paramLabel = "SECONDS", defaultValue = "10",
+            description = "On shutdown, how long running jobs may finish before they are interrupted "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String waitPeriod;
+
+    @Option(names = "--maximum-buffer-size", paramLabel = "N", defaultValue = "8",
+            description = "Jobs locked ahead of the idle threads (default: ${DEFAULT-VALUE}).")
+    int maximumBufferSize;
+
+    @Option(names = "--job-timeout", paramLabel = "DURATION", defaultValue = "30m",
+            description = "Default run-time limit of a job (a task's @Task(timeout) overrides it); seconds or with a "
+                    + "unit (default: ${DEFAULT-VALUE}).")
+    String jobTimeout;
+
+    @Option(names = "--drain",
+            description = "Work until the queues have no ready job, then exit 0 (Resque's INTERVAL=0).")
+    boolean drain;
+
+    @Option(names = {"--classpath", "--cp"}, paramLabel = "PATH",
+            description = "The application's jars and class directories, separated by '${sys:path.separator}' or "
+                    + "commas, repeatable; dir/* adds every jar in dir.")
+    List<String> classpath = new ArrayList<>();
+
+    @Option(names = "--setup", paramLabel = "CLASS",
+            description = "A dev.pq.cli.spi.TasksConfigurer with a public no-argument constructor, repeatable. "
+                    + "Without it, every TasksConfigurer that ServiceLoader finds on the class path is used.")
+    List<String> setups = new ArrayList<>();
+
+    @Option(names = "--pidfile", paramLabel = "FILE",
+            description = "Write the process id here at start; removed at exit.")
+    Path pidfile;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info", converter = Logging.LevelConverter.class,
+            description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}). Logs go to stderr.")
+    String logLevel;
+
+    /** The effective settings, checked. */
+    private record Settings(List<String> queues, List<Integer> priorities, Duration pollInterval,
+                            Duration waitPeriod, Duration jobTimeout) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Logging.configure(logLevel);
+        Settings s = validate();
+        Logger log = LoggerFactory.getLogger(WorkCommand.class);
+        PrintWriter out = spec.commandLine().getOut();
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        try (UserCode code = UserCode.load(classpath, spec.commandLine())) {
+            List<TasksConfigurer> configurers = code.configurers(setups, spec.commandLine());
+            Thread.currentThread().setContextClassLoader(code.loader());
+            // threads + locker + listener + completer + heartbeat, and a spare
+            try (PQ pq = db.open(workerCount + 5)) {
+                Tasks tasks = Tasks.create(pq);
+                for (TasksConfigurer c : configurers) {
+                    log.info("configuring tasks with {}", c.getClass().getName());
+                    try {
+                        c.configure(tasks);
+                    } catch (RuntimeException | LinkageError e) {
+                        throw new IllegalStateException("the TasksConfigurer " + c.getClass().getName() + " failed: "
+                                + Main.describe(e), e);
+                    }
+                }
+                Worker worker = build(tasks, s);
+                return run(worker, log, out);
+            }
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
+        }
+    }
+
+    private Worker build(Tasks tasks, Settings s) {
+        try {
+            return Worker.builder(tasks)
+                    .queues(s.queues())
+                    .workerCount(workerCount)
+                    .workerPriorities(s.priorities().toArray(Integer[]::new))
+                    .pollInterval(s.pollInterval())
+                    .waitPeriod(s.waitPeriod())
+                    .maximumBufferSize(maximumBufferSize)
+                    .jobTimeout(s.jobTimeout())
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid worker settings: " + e.getMessage(), e);
+        }
+    }
+
+    private int run(Worker worker, Logger log, PrintWriter out) throws InterruptedException {
+        Pidfile pid = pidfile == null ? null : Pidfile.write(pidfile, spec.commandLine());
+        Thread hook = new Thread(() -> {
+            log.info("signal received: stopping the worker (running jobs get {} to finish)", waitPeriod);
+            worker.close();
+            if (pid != null) {
+                pid.delete();
+            }
+        }, "pq-cli-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            worker.start();
+            if (drain) {
+                while (!worker.awaitDrained(Duration.ofHours(1))) {
+                    log.info("draining: {} jobs processed so far", worker.processed());
+                }
+            } else {
+                worker.awaitTermination();
+            }
+        } finally {
+            worker.close(); // a no-op when a signal closed it
+            if (pid != null) {
+                pid.delete();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is shutting down: the hook is running or has run
+            }
+        }
+        worker.awaitTermination(); // the shutdown hook may still be closing it
+        if (drain) {
+            out.printf(Locale.ROOT, "drained: %d jobs processed, %d failed%n", worker.processed(), worker.failed());
+            out.flush();
+        }
+        return 0;
+    }
+
+    private Settings validate() {
+        if (workerCount < 1 || workerCount > MAX_WORKERS) {
+            throw bad("--worker-count", workerCount, "must be between 1 and " + MAX_WORKERS);
+        }
+        if (maximumBufferSize < 0 || maximumBufferSize > MAX_BUFFER) {
+            throw bad("--maximum-buffer-size", maximumBufferSize, "must be between 0 and " + MAX_BUFFER);
+        }
+        List<Integer> priorities = new ArrayList<>();
+        for (String p : workerPriorities) {
+            String v = p.strip().toLowerCase(Locale.ROOT);
+            if (v.equals("any")) {
+                priorities.add(null);
+                continue;
+            }
+            try {
+                int n = Integer.parseInt(v);
+                if (n < Short.MIN_VALUE || n > Short.MAX_VALUE) {
+                    throw bad("--worker-priorities", p, "a priority must be between " + Short.MIN_VALUE + " and "
+                            + Short.MAX_VALUE);
+                }
+                priorities.add(n);
+            } catch (NumberFormatException e) {
+                throw bad("--worker-priorities", p, "give integer priorities or 'any', e.g. 10,30,50,any");
+            }
+        }
+        if (priorities.size() > workerCount) {
+            throw bad("--worker-priorities", String.join(",", workerPriorities), priorities.size()
+                    + " priorities for --worker-count " + workerCount + ": give at most one per worker thread");
+        }
+        List<String> q = new ArrayList<>();
+        boolean include = false;
+        for (String e : queues) {
+            String v = e.strip();
+            if (v.isEmpty() || v.equals("!")) {
+                throw bad("--queue", e, "give queue names, *, globs such as file_* or exclusions such as !low");
+            }
+            include |= !v.startsWith("!");
+            q.add(v);
+        }
+        if (!include) {
+            throw bad("--queue", String.join(",", queues), "only exclusions: add * or queue names");
+        }
+        Duration poll = duration("--poll-interval", pollInterval);
+        if (poll.compareTo(Duration.ofMillis(10)) < 0) {
+            throw bad("--poll-interval", pollInterval, "must be at least 0.01 seconds"
+                    + (poll.isZero() ? " (to work until the queues are empty, use --drain)" : ""));
+        }
+        Duration wait = duration("--wait-period", waitPeriod);
+        if (wait.isNegative()) {
+            throw bad("--wait-period", waitPeriod, "must be at least 0 seconds");
+        }
+        Duration timeout = duration("--job-timeout", jobTimeout);
+        if (timeout.compareTo(Duration.ofMillis(1)) < 0) {
+            throw bad("--job-timeout", jobTimeout, "must be at least 1ms");
+        }
+        return new Settings(q, priorities, poll, wait, timeout);
+    }
+
+    private Duration duration(String flag, String value) {
+        try {
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw bad(flag, value, e.getMessage());
+        }
+    }
+
+    private ParameterException bad(String flag, Object value, String why) {
+        return new ParameterException(spec.commandLine(),
+                "Invalid value for option '" + flag + "': '" + value + "': " + why);
+    }
+}
