@@ -98,6 +98,11 @@ public final class Tasks {
         return inline;
     }
 
+    /** The names of the tasks registered to run in this process. */
+    public java.util.Set<String> taskNames() {
+        return registry.names();
+    }
+
     /** Registers the implementation of every {@code @Task} method of {@code type}, to be run by workers. */
     public <T> Tasks register(Class<T> type, T implementation) {
         registry.register(type, implementation);
