@@ -15,12 +15,15 @@ import java.util.regex.Pattern;
 
 /**
  * The database under test: the one at {@code PQ_DATABASE_URL}, else an embedded PostgreSQL.
- * Everything happens in the schema {@value #SCHEMA}, created fresh and dropped at the end, in
- * a pq-migrated table that the raw-SQL scenarios use too (same row shape, same indexes).
+ * Everything happens in the schema {@value #SCHEMA}, created fresh and dropped at the end: pq's
+ * own migrated table {@value #TABLE}, and {@value #RAW_TABLE} for the raw-SQL scenarios, a fixed
+ * copy of pq's schema version 1 (same columns, same partial indexes) so that the raw baseline does
+ * not move when pq's schema does.
  */
 final class BenchDb implements AutoCloseable {
     static final String SCHEMA = "pq_bench";
     static final String TABLE = SCHEMA + ".queue";
+    static final String RAW_TABLE = SCHEMA + ".raw_jobs";
     static final String PAYLOAD = "{\"user_id\": 12345, \"action\": \"send_email\"}";
 
     final String url;
@@ -42,7 +45,15 @@ final class BenchDb implements AutoCloseable {
             EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
             db = new BenchDb(pg.getJdbcUrl("postgres", "postgres"), pg);
         }
-        db.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE", "CREATE SCHEMA " + SCHEMA);
+        db.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE", "CREATE SCHEMA " + SCHEMA,
+                "CREATE TABLE " + RAW_TABLE + " (id bigserial PRIMARY KEY, queue text NOT NULL, "
+                        + "enqueued_at timestamptz NOT NULL DEFAULT clock_timestamp(), schedule_at timestamptz, "
+                        + "expected_at timestamptz, data jsonb, bytes bytea, "
+                        + "CHECK (data IS NULL OR bytes IS NULL))",
+                "CREATE INDEX raw_jobs_ready_idx ON " + RAW_TABLE + " (queue, expected_at, id) "
+                        + "WHERE schedule_at IS NULL",
+                "CREATE INDEX raw_jobs_scheduled_idx ON " + RAW_TABLE + " (queue, schedule_at) "
+                        + "WHERE schedule_at IS NOT NULL");
         try (PQ pq = db.pq(2)) {
             pq.migrate();
         }
@@ -59,22 +70,25 @@ final class BenchDb implements AutoCloseable {
         return DriverManager.getConnection(url);
     }
 
-    /** Empties the table. */
+    /** Empties both tables. */
     void truncate() throws SQLException {
-        execute("TRUNCATE " + TABLE);
+        execute("TRUNCATE " + TABLE + ", " + RAW_TABLE);
     }
 
-    /** Empties the table, then fills it with {@code rows} ready jobs of {@code queue} and vacuums it. */
-    void refill(String queue, int rows) throws SQLException {
+    /**
+     * Empties both tables, then fills {@code table} with {@code rows} ready jobs of {@code queue}
+     * and vacuums it.
+     */
+    void refill(String table, String queue, int rows) throws SQLException {
         truncate();
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
                 + " (queue, data) SELECT ?, jsonb_build_object('user_id', g, 'action', 'send_email') "
                 + "FROM generate_series(1, ?) AS g")) {
             ps.setString(1, queue);
             ps.setInt(2, rows);
             ps.executeUpdate();
         }
-        execute("VACUUM ANALYZE " + TABLE);
+        execute("VACUUM ANALYZE " + table);
     }
 
     /** The server's version and the settings that move the figures most. */

@@ -77,7 +77,7 @@ final class PqScenarios {
         return new PqScenario("pq.txget.t" + threads, "pq transactional get + commit", "jobs/s", threads) {
             @Override
             void before(BenchDb db, BenchConfig config) throws Exception {
-                db.refill(QUEUE, config.prefill());
+                db.refill(BenchDb.TABLE, QUEUE, config.prefill());
             }
 
             @Override
@@ -101,7 +101,7 @@ final class PqScenarios {
         return new PqScenario("pq.get.t" + threads, "pq get (deletes as it hands out)", "jobs/s", threads) {
             @Override
             void before(BenchDb db, BenchConfig config) throws Exception {
-                db.refill(QUEUE, config.prefill());
+                db.refill(BenchDb.TABLE, QUEUE, config.prefill());
             }
 
             @Override

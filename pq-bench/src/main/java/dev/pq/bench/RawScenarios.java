@@ -6,8 +6,9 @@ import java.sql.ResultSet;
 import java.util.List;
 
 /**
- * The physical limit: the same work as pq's hot paths in plain JDBC, with no library, on the same
- * table (same row shape, same indexes). Each thread has its own connection and prepared statements.
+ * The physical limit: the same work as pq's hot paths in plain JDBC, with no library, on a table
+ * of the same shape as pq's ({@link BenchDb#RAW_TABLE}). Each thread has its own connection and
+ * prepared statements.
  */
 final class RawScenarios {
     static final String QUEUE = "raw";
@@ -29,7 +30,7 @@ final class RawScenarios {
             RateRunner.Loop loop(BenchDb db, int thread) throws Exception {
                 Connection c = db.connect();
                 PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO " + BenchDb.TABLE + " (queue, data) VALUES (?, CAST(? AS jsonb))");
+                        "INSERT INTO " + BenchDb.RAW_TABLE + " (queue, data) VALUES (?, CAST(? AS jsonb))");
                 return new RateRunner.Loop() {
                     @Override
                     public long step() throws Exception {
@@ -53,7 +54,7 @@ final class RawScenarios {
         return new RateScenario("raw.batch1000.t1", "raw 1,000-row INSERT ... VALUES", "rows/s", 1) {
             @Override
             RateRunner.Loop loop(BenchDb db, int thread) throws Exception {
-                StringBuilder sql = new StringBuilder("INSERT INTO " + BenchDb.TABLE + " (queue, data) VALUES ");
+                StringBuilder sql = new StringBuilder("INSERT INTO " + BenchDb.RAW_TABLE + " (queue, data) VALUES ");
                 for (int i = 0; i < BATCH; i++) {
                     sql.append(i == 0 ? "" : ", ").append("(?, CAST(? AS jsonb))");
                 }
@@ -89,13 +90,13 @@ final class RawScenarios {
                 "jobs/s", 1) {
             @Override
             void before(BenchDb db, BenchConfig config) throws Exception {
-                db.refill(QUEUE, config.prefill());
+                db.refill(BenchDb.RAW_TABLE, QUEUE, config.prefill());
             }
 
             @Override
             RateRunner.Loop loop(BenchDb db, int thread) throws Exception {
                 String key = "?, CAST(((t).id % 4294967296) - 2147483648 AS integer)";
-                String next = "SELECT t FROM " + BenchDb.TABLE + " AS t WHERE queue = ? AND schedule_at IS NULL "
+                String next = "SELECT t FROM " + BenchDb.RAW_TABLE + " AS t WHERE queue = ? AND schedule_at IS NULL "
                         + "AND expected_at IS NULL %s ORDER BY expected_at, id LIMIT 1";
                 Connection c = db.connect();
                 PreparedStatement lock = c.prepareStatement("WITH RECURSIVE j AS ("
@@ -110,7 +111,7 @@ final class RawScenarios {
                 lock.setString(2, QUEUE);
                 lock.setInt(3, LOCK_CLASS);
                 lock.setString(4, QUEUE);
-                PreparedStatement delete = c.prepareStatement("DELETE FROM " + BenchDb.TABLE + " WHERE id = ?");
+                PreparedStatement delete = c.prepareStatement("DELETE FROM " + BenchDb.RAW_TABLE + " WHERE id = ?");
                 PreparedStatement unlock = c.prepareStatement(
                         "SELECT pg_advisory_unlock(?, CAST((CAST(? AS bigint) % 4294967296) - 2147483648 AS integer))");
                 unlock.setInt(1, LOCK_CLASS);
