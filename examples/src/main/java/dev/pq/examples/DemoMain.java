@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * else starts an embedded PostgreSQL for the run. Exits 0 on success, 1 on failure.
  *
  * <pre>
- * mvn -q install -DskipTests &amp;&amp; mvn -q -f examples exec:java
+ * mvn -q -pl examples -am package -DskipTests exec:java
  * </pre>
  */
 public final class DemoMain {

@@ -12,8 +12,8 @@ import java.util.Map;
  * file of every repeat to {@code pq-bench/results/}.
  *
  * <pre>
- * mvn -q install -DskipTests &amp;&amp; mvn -q -f pq-bench exec:java
- * mvn -q -f pq-bench exec:java -Dbench.duration=2 -Dbench.only=raw.insert,pq.put
+ * mvn -q -pl pq-bench -am package -DskipTests exec:java
+ * mvn -q -pl pq-bench -am package -DskipTests exec:java -Dbench.duration=2 -Dbench.only=raw.insert,pq.put
  * </pre>
  *
  * Settings: {@code bench.warmup}, {@code bench.duration} (seconds), {@code bench.repeats},
@@ -30,6 +30,15 @@ public final class BenchMain {
         return all;
     }
 
+    /** Which pq-core is measured: where its classes came from and its schema version. */
+    static Map<String, Object> pqBuild() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        java.security.CodeSource source = dev.pq.PQ.class.getProtectionDomain().getCodeSource();
+        out.put("classes", source == null ? "?" : String.valueOf(source.getLocation()));
+        out.put("schemaVersion", dev.pq.PQ.latestSchemaVersion());
+        return out;
+    }
+
     public static void main(String[] args) throws Exception {
         BenchConfig config = BenchConfig.load();
         List<Scenario> selected = scenarios().stream().filter(s -> config.selected(s.id())).toList();
@@ -42,6 +51,7 @@ public final class BenchMain {
                         + "%d cores, Java %s%n", selected.size(), config.warmup().toMillis() / 1e3, config.repeats(),
                 config.duration().toMillis() / 1e3, config.prefill(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
+        System.out.println("pq-core: " + pqBuild());
         Map<String, Report.Result> results;
         Map<String, Object> server;
         try (BenchDb db = BenchDb.open()) {

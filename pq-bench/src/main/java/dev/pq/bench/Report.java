@@ -94,6 +94,7 @@ final class Report {
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         machine.put("java", System.getProperty("java.version"));
         doc.put("machine", machine);
+        doc.put("pq", BenchMain.pqBuild());
         doc.put("database", server);
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("warmupSeconds", config.warmup().toMillis() / 1e3);
