@@ -2,6 +2,7 @@ package dev.pq.bench;
 
 import dev.pq.PQ;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -117,7 +118,7 @@ final class BenchDb implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws SQLException, IOException {
         try {
             execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
         } finally {

@@ -1,5 +1,6 @@
 package dev.pq.bench;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ final class RateRunner {
         long step() throws Exception;
 
         @Override
-        default void close() throws Exception {
+        default void close() throws SQLException {
         }
     }
 

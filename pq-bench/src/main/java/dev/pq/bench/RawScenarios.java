@@ -3,6 +3,7 @@ package dev.pq.bench;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 
 /**
@@ -41,7 +42,7 @@ final class RawScenarios {
                     }
 
                     @Override
-                    public void close() throws Exception {
+                    public void close() throws SQLException {
                         c.close();
                     }
                 };
@@ -71,7 +72,7 @@ final class RawScenarios {
                     }
 
                     @Override
-                    public void close() throws Exception {
+                    public void close() throws SQLException {
                         c.close();
                     }
                 };
@@ -138,7 +139,7 @@ final class RawScenarios {
                     }
 
                     @Override
-                    public void close() throws Exception {
+                    public void close() throws SQLException {
                         c.close();
                     }
                 };
