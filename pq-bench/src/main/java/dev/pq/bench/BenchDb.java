@@ -1,0 +1,157 @@
+package dev.pq.bench;
+
+import dev.pq.PQ;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The database under test: the one at {@code PQ_DATABASE_URL}, else an embedded PostgreSQL.
+ * Everything happens in the schema {@value #SCHEMA}, created fresh and dropped at the end: pq's
+ * own migrated table {@value #TABLE}, and {@value #RAW_TABLE} for the raw-SQL scenarios, a fixed
+ * copy of pq's schema version 1 (same columns, same partial indexes) so that the raw baseline does
+ * not move when pq's schema does.
+ */
+final class BenchDb implements AutoCloseable {
+    static final String SCHEMA = "pq_bench";
+    static final String TABLE = SCHEMA + ".queue";
+    static final String RAW_TABLE = SCHEMA + ".raw_jobs";
+    static final String PAYLOAD = "{\"user_id\": 12345, \"action\": \"send_email\"}";
+
+    final String url;
+    final boolean embedded;
+    private final EmbeddedPostgres pg;
+
+    private BenchDb(String url, EmbeddedPostgres pg) {
+        this.url = url;
+        this.pg = pg;
+        this.embedded = pg != null;
+    }
+
+    static BenchDb open() throws Exception {
+        String env = System.getenv("PQ_DATABASE_URL");
+        BenchDb db;
+        if (env != null && !env.isBlank()) {
+            db = new BenchDb(jdbcUrl(env), null);
+        } else {
+            EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+            db = new BenchDb(pg.getJdbcUrl("postgres", "postgres"), pg);
+        }
+        db.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE", "CREATE SCHEMA " + SCHEMA,
+                "CREATE TABLE " + RAW_TABLE + " (id bigserial PRIMARY KEY, queue text NOT NULL, "
+                        + "enqueued_at timestamptz NOT NULL DEFAULT clock_timestamp(), schedule_at timestamptz, "
+                        + "expected_at timestamptz, data jsonb, bytes bytea, "
+                        + "CHECK (data IS NULL OR bytes IS NULL))",
+                "CREATE INDEX raw_jobs_ready_idx ON " + RAW_TABLE + " (queue, expected_at, id) "
+                        + "WHERE schedule_at IS NULL",
+                "CREATE INDEX raw_jobs_scheduled_idx ON " + RAW_TABLE + " (queue, schedule_at) "
+                        + "WHERE schedule_at IS NOT NULL");
+        try (PQ pq = db.pq(2)) {
+            pq.migrate();
+        }
+        return db;
+    }
+
+    /** A new PQ on the benchmark table, owning a pool of {@code poolSize}. */
+    PQ pq(int poolSize) {
+        return PQ.builder().url(url).schema(SCHEMA).table("queue").poolSize(poolSize).build();
+    }
+
+    /** A new auto-commit connection, for the raw-SQL scenarios. */
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(url);
+    }
+
+    /** Empties both tables. */
+    void truncate() throws SQLException {
+        execute("TRUNCATE " + TABLE + ", " + RAW_TABLE);
+    }
+
+    /**
+     * Empties both tables, then fills {@code table} with {@code rows} ready jobs of {@code queue}
+     * and vacuums it.
+     */
+    void refill(String table, String queue, int rows) throws SQLException {
+        truncate();
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+                + " (queue, data) SELECT ?, jsonb_build_object('user_id', g, 'action', 'send_email') "
+                + "FROM generate_series(1, ?) AS g")) {
+            ps.setString(1, queue);
+            ps.setInt(2, rows);
+            ps.executeUpdate();
+        }
+        execute("VACUUM ANALYZE " + table);
+    }
+
+    /** The server's version and the settings that move the figures most. */
+    Map<String, Object> info() throws SQLException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("embedded", embedded);
+        out.put("url", url.replaceAll("(password=)[^&]*", "$1***"));
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            for (String setting : new String[] {"server_version", "synchronous_commit", "fsync", "shared_buffers",
+                    "max_connections"}) {
+                try (ResultSet rs = st.executeQuery("SHOW " + setting)) {
+                    rs.next();
+                    out.put(setting, rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    void execute(String... statements) throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            for (String s : statements) {
+                st.execute(s);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws SQLException, IOException {
+        try {
+            execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        } finally {
+            if (pg != null) {
+                pg.close();
+            }
+        }
+    }
+
+    /** Accepts JDBC URLs and libpq-style {@code postgres://user:pw@host:port/db?opts} URLs. */
+    static String jdbcUrl(String url) {
+        if (url.startsWith("jdbc:postgresql:")) {
+            return url;
+        }
+        Matcher m = Pattern.compile("postgres(?:ql)?://(?:([^:@/]*)(?::([^@/]*))?@)?([^/?]*)(/[^?]*)?(?:\\?(.*))?")
+                .matcher(url);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("PQ_DATABASE_URL is not a PostgreSQL URL: " + url.replaceAll(":[^:@/]*@", ":***@"));
+        }
+        StringBuilder s = new StringBuilder("jdbc:postgresql://").append(m.group(3).isEmpty() ? "localhost" : m.group(3))
+                .append(m.group(4) == null ? "/" : m.group(4));
+        char sep = '?';
+        if (m.group(5) != null && !m.group(5).isEmpty()) {
+            s.append(sep).append(m.group(5));
+            sep = '&';
+        }
+        if (m.group(1) != null && !m.group(1).isEmpty()) {
+            s.append(sep).append("user=").append(m.group(1));
+            sep = '&';
+        }
+        if (m.group(2) != null) {
+            s.append(sep).append("password=").append(m.group(2));
+        }
+        return s.toString();
+    }
+}

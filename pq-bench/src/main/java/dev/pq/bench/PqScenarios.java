@@ -1,0 +1,113 @@
+package dev.pq.bench;
+
+import dev.pq.Job;
+import dev.pq.PQ;
+import dev.pq.Queue;
+import dev.pq.Transaction;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * pq's hot paths through its public API, each on a PQ of its own (so a listener started by one
+ * scenario does not run during the next), with the default JSON serializer.
+ */
+final class PqScenarios {
+    static final String QUEUE = "bench";
+    static final Map<String, Object> PAYLOAD = Map.of("user_id", 12345, "action", "send_email");
+
+    private PqScenarios() {
+    }
+
+    static List<Scenario> all() {
+        return List.of(put(1), put(4), putAll(), txGet(1), txGet(4), get(1));
+    }
+
+    /** A scenario on a PQ whose pool has a connection per thread plus two (listener, spare). */
+    abstract static class PqScenario extends RateScenario {
+        Queue<Object> queue;
+        private PQ pq;
+
+        PqScenario(String id, String title, String unit, int threads) {
+            super(id, title, unit, threads);
+        }
+
+        @Override
+        public void setUp(BenchDb db) {
+            pq = db.pq(threads() + 2);
+            queue = pq.queue(QUEUE);
+        }
+
+        @Override
+        public void tearDown() {
+            if (pq != null) {
+                pq.close();
+            }
+        }
+    }
+
+    /** {@code queue.put(data)}: one job per transaction. */
+    static Scenario put(int threads) {
+        return new PqScenario("pq.put.t" + threads, "pq put", "jobs/s", threads) {
+            @Override
+            RateRunner.Loop loop(BenchDb db, int thread) {
+                return () -> {
+                    queue.put(PAYLOAD);
+                    return 1;
+                };
+            }
+        };
+    }
+
+    /** {@code queue.putAll(1,000 jobs)}: one statement per batch. */
+    static Scenario putAll() {
+        List<Object> batch = new ArrayList<>(Collections.nCopies(RawScenarios.BATCH, PAYLOAD));
+        return new PqScenario("pq.putAll1000.t1", "pq putAll, batches of 1,000", "jobs/s", 1) {
+            @Override
+            RateRunner.Loop loop(BenchDb db, int thread) {
+                return () -> queue.putAll(batch).length;
+            }
+        };
+    }
+
+    /** {@code queue.transaction()}, {@code tx.get()}, {@code tx.commit()}: one job per transaction. */
+    static Scenario txGet(int threads) {
+        return new PqScenario("pq.txget.t" + threads, "pq transactional get + commit", "jobs/s", threads) {
+            @Override
+            void before(BenchDb db, BenchConfig config) throws Exception {
+                db.refill(BenchDb.TABLE, QUEUE, config.prefill());
+            }
+
+            @Override
+            RateRunner.Loop loop(BenchDb db, int thread) {
+                return () -> {
+                    try (Transaction<Object> tx = queue.transaction()) {
+                        Optional<Job<Object>> job = tx.get();
+                        if (job.isEmpty()) {
+                            return -1;
+                        }
+                        tx.commit();
+                        return 1;
+                    }
+                };
+            }
+        };
+    }
+
+    /** {@code queue.get()}: the row is deleted as the job is handed out (one auto-commit statement). */
+    static Scenario get(int threads) {
+        return new PqScenario("pq.get.t" + threads, "pq get (deletes as it hands out)", "jobs/s", threads) {
+            @Override
+            void before(BenchDb db, BenchConfig config) throws Exception {
+                db.refill(BenchDb.TABLE, QUEUE, config.prefill());
+            }
+
+            @Override
+            RateRunner.Loop loop(BenchDb db, int thread) {
+                return () -> queue.get().isPresent() ? 1 : -1;
+            }
+        };
+    }
+}
