@@ -307,9 +307,10 @@ public final class PQ implements AutoCloseable {
             if (dataSource != null) {
                 return new PQ(this, ConnectionSource.of(dataSource), null, dataSource.getClass().getSimpleName());
             }
-            HikariDataSource pool = pool(jdbcUrl(url), poolSize);
+            String jdbc = jdbcUrl(url);
+            HikariDataSource pool = pool(jdbc, poolSize);
             try {
-                return new PQ(this, ConnectionSource.of(pool), pool, maskPassword(pool.getJdbcUrl()));
+                return new PQ(this, ConnectionSource.of(pool, jdbc), pool, maskPassword(pool.getJdbcUrl()));
             } catch (RuntimeException e) {
                 pool.close();
                 throw e;

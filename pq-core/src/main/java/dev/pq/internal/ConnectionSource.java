@@ -19,6 +19,35 @@ public interface ConnectionSource {
     /** True when every acquire returns the same physical connection. */
     boolean shared();
 
+    /**
+     * A connection kept for a long time by one service (the listener, a worker's locker). By
+     * default one from {@link #acquire()}; a source over a pool it owns opens it outside the pool,
+     * so a long-lived holder never starves the pool.
+     */
+    default Connection dedicated() throws SQLException {
+        return acquire();
+    }
+
+    /** Pooled connections from a pool PQ owns; long-lived ones are opened from {@code url} instead. */
+    static ConnectionSource of(DataSource pool, String url) {
+        return new ConnectionSource() {
+            @Override
+            public Connection acquire() throws SQLException {
+                return pool.getConnection();
+            }
+
+            @Override
+            public boolean shared() {
+                return false;
+            }
+
+            @Override
+            public Connection dedicated() throws SQLException {
+                return java.sql.DriverManager.getConnection(url);
+            }
+        };
+    }
+
     /** Pooled or per-call connections from a data source. */
     static ConnectionSource of(DataSource ds) {
         return new ConnectionSource() {

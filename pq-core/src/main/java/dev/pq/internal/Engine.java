@@ -86,6 +86,16 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** A long-lived connection for one service (a worker's locker); see {@link ConnectionSource#dedicated()}. */
+    public Connection dedicated() {
+        checkOpen();
+        try {
+            return source.dedicated();
+        } catch (SQLException e) {
+            throw translate(e, "opening a connection");
+        }
+    }
+
     /** A connection in auto-commit mode. */
     public Connection acquire() {
         checkOpen();
@@ -151,14 +161,11 @@ public final class Engine implements AutoCloseable {
 
     /** Locks, removes and returns the first ready job of a queue, in the connection's transaction. */
     public Dequeued dequeue(Connection c, String queue, int candidates) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.dequeue)) {
+        try (PreparedStatement ps = c.prepareStatement(sql.dequeue(candidates))) {
             ps.setString(1, queue);
-            ps.setInt(2, candidates);
-            ps.setString(3, queue);
-            ps.setInt(4, candidates);
-            ps.setInt(5, candidates);
-            ps.setInt(6, sql.lockClass);
-            ps.setString(7, queue);
+            ps.setString(2, queue);
+            ps.setInt(3, sql.lockClass);
+            ps.setString(4, queue);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 double next = rs.getDouble(9);

@@ -121,7 +121,7 @@ public final class Listener implements AutoCloseable {
     }
 
     private void dedicatedLoop() throws SQLException {
-        Connection c = source.acquire();
+        Connection c = source.dedicated();
         dedicated = c;
         c.setAutoCommit(true);
         try (Statement st = c.createStatement()) {

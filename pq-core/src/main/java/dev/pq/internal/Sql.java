@@ -35,7 +35,7 @@ public final class Sql {
     public final String put;
     public final String putAllJson;
     public final String putAllBinary;
-    public final String dequeue;
+    private final String[] dequeue = new String[11];
     public final String restore;
     public final String notify;
     public final String listen;
@@ -43,6 +43,19 @@ public final class Sql {
     public final String size;
     public final String clear;
     public final String delete;
+
+    /**
+     * The dequeue statement for {@code candidates} (a power of two from {@link #DEFAULT_CANDIDATES}
+     * to 8192). The limit is literal, not a parameter: PostgreSQL then caches one plan per text
+     * instead of planning every call.
+     */
+    public String dequeue(int candidates) {
+        int i = Integer.numberOfTrailingZeros(candidates / DEFAULT_CANDIDATES);
+        if (candidates < DEFAULT_CANDIDATES || Integer.bitCount(candidates) != 1 || i >= dequeue.length) {
+            throw new IllegalArgumentException("candidates must be a power of two from 8 to 8192: " + candidates);
+        }
+        return dequeue[i];
+    }
 
     public Sql(String schema, String table) {
         this.schema = schema;
@@ -78,13 +91,13 @@ public final class Sql {
         // so the lock below is tried on candidates one by one, in order, and only until one is
         // taken: exactly the job handed out is locked. The DELETE re-checks the row: a job another
         // session removed after this statement's snapshot is skipped (EvalPlanQual), not returned.
-        dequeue = "WITH cand AS MATERIALIZED ("
+        String dequeueTemplate = "WITH cand AS MATERIALIZED ("
                 + "(SELECT id, priority, expected_at FROM " + t + " WHERE queue = ? AND schedule_at IS NULL AND "
-                + PENDING + " ORDER BY priority, expected_at, id LIMIT ?) "
+                + PENDING + " ORDER BY priority, expected_at, id LIMIT {K}) "
                 + "UNION ALL "
                 + "(SELECT id, priority, expected_at FROM " + t + " WHERE queue = ? AND schedule_at <= statement_timestamp() AND "
-                + PENDING + " ORDER BY priority, expected_at, id LIMIT ?) "
-                + "ORDER BY priority, expected_at, id LIMIT ?), "
+                + PENDING + " ORDER BY priority, expected_at, id LIMIT {K}) "
+                + "ORDER BY priority, expected_at, id LIMIT {K}), "
                 + "pick AS (SELECT id FROM cand "
                 + "WHERE pg_try_advisory_xact_lock(?, " + LOCK_KEY + ") LIMIT 1), "
                 + "job AS (DELETE FROM " + t + " WHERE id = (SELECT id FROM pick) AND " + PENDING + " "
@@ -96,6 +109,10 @@ public final class Sql {
                 + "FROM " + t + " WHERE queue = ? AND schedule_at > statement_timestamp() AND " + PENDING + ") END AS next_in, "
                 + "job.priority, job.task, job.error_count, job.last_error_message, job.last_error_backtrace "
                 + "FROM (VALUES (1)) AS one LEFT JOIN job ON true";
+
+        for (int i = 0; i < dequeue.length; i++) {
+            dequeue[i] = dequeueTemplate.replace("{K}", Integer.toString(DEFAULT_CANDIDATES << i));
+        }
 
         restore = "INSERT INTO " + t + " (id, queue, enqueued_at, schedule_at, expected_at, data, bytes, "
                 + "priority, task, error_count, last_error_message, last_error_backtrace) "

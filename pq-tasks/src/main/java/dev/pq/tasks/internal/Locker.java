@@ -242,7 +242,7 @@ public final class Locker implements AutoCloseable {
     }
 
     private void connect() throws SQLException {
-        Connection c = engine.acquire();
+        Connection c = engine.dedicated();
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_backend_pid()"); ResultSet rs = ps.executeQuery()) {
             rs.next();
             backendPid = rs.getInt(1);
