@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * pq's apples, with the tasks layer: an interface of {@code @Task} methods, a client that
  * enqueues, and a worker that eats. One variety fails once and is retried.
  *
- * <pre>mvn -q install -DskipTests && mvn -q -f examples exec:java -Dexec.mainClass=dev.pq.examples.ApplesMain</pre>
+ * <pre>mvn -q -pl examples -am package -DskipTests exec:java -Dexec.mainClass=dev.pq.examples.ApplesMain</pre>
  */
 public final class ApplesMain {
     /** The tasks, shared by the code that enqueues and the worker that runs them. */

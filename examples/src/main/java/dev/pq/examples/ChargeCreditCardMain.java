@@ -19,7 +19,7 @@ import java.time.Duration;
  * transaction, so the charge row and the job's completion commit together (exactly-once effect).
  * The job is enqueued in the same transaction that creates the card.
  *
- * <pre>mvn -q install -DskipTests && mvn -q -f examples exec:java -Dexec.mainClass=dev.pq.examples.ChargeCreditCardMain</pre>
+ * <pre>mvn -q -pl examples -am package -DskipTests exec:java -Dexec.mainClass=dev.pq.examples.ChargeCreditCardMain</pre>
  */
 public final class ChargeCreditCardMain {
     private ChargeCreditCardMain() {
