@@ -114,7 +114,7 @@ public final class Worker implements AutoCloseable {
         this.host = hostName();
         this.id = host + ":" + pid + ":" + UUID.randomUUID().toString().substring(0, 8);
         String tag = "pq-worker-" + id.substring(id.length() - 8);
-        this.buffer = new Buffer(this::capacityChanged);
+        this.buffer = new Buffer(this::capacityChanged, queueList.order());
         this.locker = new Locker(db, queueList, buffer, b.maximumBufferSize, b.pollInterval.toNanos(), tag + "-locker");
         this.completer = new Completer(db, this::released, tag + "-completer");
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {

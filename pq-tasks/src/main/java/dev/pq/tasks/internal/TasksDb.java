@@ -90,7 +90,7 @@ public final class TasksDb {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new LockedJob(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4),
-                            rs.getString(5), rs.getBytes(6), rs.getInt(7), instant(rs, 8)));
+                            rs.getString(5), rs.getBytes(6), rs.getInt(7), instant(rs, 8), instant(rs, 10)));
                 }
             }
             return out;
