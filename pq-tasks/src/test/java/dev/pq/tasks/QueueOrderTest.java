@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,7 +25,14 @@ class QueueOrderTest extends TasksTestBase {
         void note(String label);
     }
 
+    public interface Gate {
+        @Task
+        void hold() throws InterruptedException;
+    }
+
     private final List<String> ran = new CopyOnWriteArrayList<>();
+    private final CountDownLatch holding = new CountDownLatch(1);
+    private final CountDownLatch open = new CountDownLatch(1);
     private final Map<String, String> threadOf = new ConcurrentHashMap<>();
     private Tasks tasks;
 
@@ -34,6 +43,42 @@ class QueueOrderTest extends TasksTestBase {
             ran.add(label);
             threadOf.put(label, Thread.currentThread().getName());
         });
+        tasks.register(Gate.class, () -> {
+            ran.add("gate");
+            holding.countDown();
+            open.await();
+        });
+    }
+
+    /** Occupies the single thread until {@code open}, with {@code buffered} jobs of queue {@code low} locked behind it. */
+    private void occupied(String queue, int priority, int buffered, String... queues) throws Exception {
+        tasks.client(Gate.class, Enqueue.options().queue(queue)).hold();
+        start(worker(queues).maximumBufferSize(8));
+        assertTrue(holding.await(20, TimeUnit.SECONDS));
+        for (int i = 0; i < buffered; i++) {
+            note("later" + i, queue, priority);
+        }
+        await("the later jobs are locked into the buffer", () -> jobLocks() == 1 + buffered);
+    }
+
+    @Test
+    void aMoreImportantJob_arrivingWhileOthersAreBuffered_runsBeforeThem() throws Exception {
+        occupied("default", 100, 3, "default");
+        note("urgent", "default", 1);
+        await("urgent locked too", () -> jobLocks() == 5);
+        open.countDown();
+        await("all ran", () -> ran.size() == 5);
+        assertEquals(List.of("gate", "urgent", "later0", "later1", "later2"), ran);
+    }
+
+    @Test
+    void aJobOfAnEarlierQueue_arrivingWhileOthersAreBuffered_runsBeforeThem() throws Exception {
+        occupied("low", 1, 3, "high", "low");
+        note("high", "high", 100);
+        await("high locked too", () -> jobLocks() == 5);
+        open.countDown();
+        await("all ran", () -> ran.size() == 5);
+        assertEquals(List.of("gate", "high", "later0", "later1", "later2"), ran);
     }
 
     private long note(String label, String queue, int priority) {
