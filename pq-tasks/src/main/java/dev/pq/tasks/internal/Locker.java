@@ -140,7 +140,13 @@ public final class Locker implements AutoCloseable {
                         if (!more && buffer.size() == 0) {
                             Double next = db.nextDue(connection, queues.expand(known));
                             if (next != null) {
-                                waitNanos = Math.min(waitNanos, Math.max(0, (long) (next * 1e9)) + 1_000_000L);
+                                // Look again when it is due: bring the next poll forward (waking
+                                // alone would not lock, since nothing marks the queues dirty).
+                                long dueAt = System.nanoTime() + Math.max(0, (long) (next * 1e9)) + 1_000_000L;
+                                if (dueAt - nextPoll < 0) {
+                                    nextPoll = dueAt;
+                                }
+                                waitNanos = Math.max(0, nextPoll - System.nanoTime());
                             }
                         }
                     } else {
