@@ -116,7 +116,7 @@ public final class Worker implements AutoCloseable {
         String tag = "pq-worker-" + id.substring(id.length() - 8);
         this.buffer = new Buffer(this::capacityChanged, queueList.order());
         this.locker = new Locker(db, queueList, buffer, b.maximumBufferSize, b.pollInterval.toNanos(), tag + "-locker");
-        this.completer = new Completer(db, this::released, tag + "-completer");
+        this.completer = new Completer(db, this::released, this::rescheduled, tag + "-completer");
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, tag + "-heartbeat");
             t.setDaemon(true);
@@ -133,6 +133,11 @@ public final class Worker implements AutoCloseable {
 
     private void released(List<Long> ids) {
         locker.release(ids);
+    }
+
+    /** A job was rescheduled (retry): the locker must learn its due time, as for a new job. */
+    private void rescheduled() {
+        locker.wake(true);
     }
 
     /** This worker's registry id ({@code host:pid:suffix}). */
@@ -253,6 +258,9 @@ public final class Worker implements AutoCloseable {
             ctx.release();
             processed.incrementAndGet();
             locker.release(job.id());
+            if (ctx.outcome() == Context.Outcome.RETRY) {
+                rescheduled();
+            }
         } catch (SQLException | RuntimeException e) {
             ctx.rollbackQuietly();
             failed(ex, e, false);
@@ -275,6 +283,9 @@ public final class Worker implements AutoCloseable {
             log.error("could not record the failure of job {} (it will run again): {}", job.id(), e.toString());
         }
         locker.release(job.id());
+        if (retry) {
+            rescheduled();
+        }
         for (JobListener l : tasks.listeners()) {
             try {
                 l.onFailure(ex.ctx, error, retry);
