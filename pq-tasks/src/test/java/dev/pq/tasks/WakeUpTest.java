@@ -26,6 +26,24 @@ class WakeUpTest extends TasksTestBase {
         void ring(String label);
     }
 
+    public interface Flaky {
+        @Task(queue = "bells", maxRetries = 1, retryIn = "1s")
+        void ring(String label);
+    }
+
+    /** Asks to run again in 1 s, once. */
+    public static final class Again implements JobHandler<String> {
+        final BlockingQueue<String> runs = new ArrayBlockingQueue<>(10);
+
+        @Override
+        public void run(String label, JobContext job) {
+            runs.add(label + " " + job.errorCount());
+            if (runs.size() == 1) {
+                job.retryIn(Duration.ofSeconds(1));
+            }
+        }
+    }
+
     private final BlockingQueue<String> rung = new ArrayBlockingQueue<>(10);
     private Tasks tasks;
 
@@ -83,5 +101,37 @@ class WakeUpTest extends TasksTestBase {
         assertTrue(ms >= 1_400, "ran after " + ms + " ms, before it was due");
         assertTrue(ms < 6_000, "ran after " + ms + " ms: the worker did not wake when it was due");
         assertFalse(rung.contains("later"));
+    }
+
+    @Test
+    void aFailedJob_isRetriedWhenItsRetryIsDue_despiteALongPollInterval() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        tasks.register(Flaky.class, label -> {
+            if (tries.incrementAndGet() == 1) {
+                throw new IllegalStateException("first try fails");
+            }
+            rung.add(label);
+        });
+        idleWorker("bells");
+        long t0 = System.nanoTime();
+        tasks.client(Flaky.class).ring("retried");
+        String got = rung.poll(20, TimeUnit.SECONDS);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue("retried".equals(got), "got " + got);
+        assertTrue(ms >= 900 && ms < 6_000, "retried after " + ms + " ms (retryIn 1s, poll interval 30 s)");
+    }
+
+    @Test
+    void aJobAskingToRunAgain_runsWhenDue_despiteALongPollInterval() throws Exception {
+        Again again = new Again();
+        tasks.register(again);
+        idleWorker("*");
+        long t0 = System.nanoTime();
+        tasks.enqueue(Again.class, "again");
+        assertTrue("again 0".equals(again.runs.poll(20, TimeUnit.SECONDS)));
+        String second = again.runs.poll(20, TimeUnit.SECONDS);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue("again 0".equals(second), "ran again without counting an error: " + second);
+        assertTrue(ms >= 900 && ms < 6_000, "ran again after " + ms + " ms (retryIn 1s, poll interval 30 s)");
     }
 }
