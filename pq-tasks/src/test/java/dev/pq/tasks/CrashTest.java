@@ -95,4 +95,31 @@ class CrashTest extends TasksTestBase {
         Map<String, Object> row = row(id);
         return row != null && Integer.parseInt(((String) row.get("data")).replaceAll("[^0-9]", "")) % 2 == 1;
     }
+
+    @Test
+    void lockerConnectionKilled_theWorkerReconnects_andKeepsWorking() throws Exception {
+        Tasks tasks = Tasks.create(pq);
+        tasks.register(Numbered.class, new Recorder(schema, 0, "survivor"));
+        Numbered client = tasks.client(Numbered.class);
+        start(Worker.builder(tasks).workerCount(2).pollInterval(Duration.ofMillis(200))
+                .heartbeatInterval(Duration.ofMillis(100)));
+        client.run(0, null);
+        await("the first job ran", () -> done() == 1);
+        await("the locker's backend is registered", () -> lockerPid() != null);
+        int old = lockerPid();
+        assertEquals(1, count("SELECT count(*) FROM (SELECT pg_terminate_backend(?)) AS t", old));
+        await("the old backend is gone", () -> count("SELECT count(*) FROM pg_stat_activity WHERE pid = ?", old) == 0);
+        for (int n = 1; n <= 5; n++) {
+            client.run(n, null);
+        }
+        await("jobs run after the locker reconnected", Duration.ofSeconds(30), () -> done() == 6);
+        await("the new locker backend is registered", () -> lockerPid() != null && lockerPid() != old);
+        assertEquals(0, jobLocks());
+        assertEquals(0, count("SELECT count(*) FROM " + table()));
+    }
+
+    private Integer lockerPid() {
+        List<Map<String, Object>> r = rows("SELECT backend_pid FROM " + schema + ".queue_workers");
+        return r.isEmpty() ? null : (Integer) r.get(0).get("backend_pid");
+    }
 }

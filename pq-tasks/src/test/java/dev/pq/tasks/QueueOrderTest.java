@@ -125,6 +125,16 @@ class QueueOrderTest extends TasksTestBase {
     }
 
     @Test
+    void jobsOfEqualPriority_runByExpectedTime_earliestFirst_unexpectedLast() {
+        note("none", "default", 100);
+        tasks.client(Log.class, Enqueue.options().expectedAt("3m")).note("3m");
+        tasks.client(Log.class, Enqueue.options().expectedAt("1m")).note("1m");
+        start(worker("default"));
+        await("all ran", () -> ran.size() == 3);
+        assertEquals(List.of("1m", "3m", "none"), ran);
+    }
+
+    @Test
     void queueList_order_runsEarlierQueuesFirst_whateverThePriorities() {
         for (int i = 0; i < 5; i++) {
             note("low" + i, "low", 1);
