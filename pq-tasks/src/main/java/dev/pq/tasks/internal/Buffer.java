@@ -54,13 +54,18 @@ public final class Buffer {
             idleThresholds.add(me);
         }
         onChange.run();
+        boolean idle = true;
         try {
             synchronized (this) {
                 while (!closed) {
                     for (Iterator<LockedJob> it = jobs.iterator(); it.hasNext(); ) {
                         LockedJob j = it.next();
                         if (j.priority() <= threshold) {
+                            // stop counting as idle in the same step, or capacity() would see an
+                            // idle thread and an empty buffer, and lock one job too many
                             it.remove();
+                            idleThresholds.remove(me);
+                            idle = false;
                             return j;
                         }
                     }
@@ -69,8 +74,10 @@ public final class Buffer {
                 return null;
             }
         } finally {
-            synchronized (this) {
-                idleThresholds.remove(me);
+            if (idle) {
+                synchronized (this) {
+                    idleThresholds.remove(me);
+                }
             }
             onChange.run();
         }
@@ -79,6 +86,11 @@ public final class Buffer {
     /** Threads waiting for a job. */
     public synchronized int idle() {
         return idleThresholds.size();
+    }
+
+    /** How many more jobs may be locked: idle threads plus {@code bufferSize}, less the jobs waiting (one snapshot). */
+    public synchronized int capacity(int bufferSize) {
+        return idleThresholds.size() + bufferSize - jobs.size();
     }
 
     /** Jobs waiting for a thread. */

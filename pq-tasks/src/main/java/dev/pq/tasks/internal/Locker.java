@@ -133,7 +133,7 @@ public final class Locker implements AutoCloseable {
                     dirty = false;
                 }
                 if (doLock) {
-                    int capacity = buffer.idle() + bufferSize - buffer.size();
+                    int capacity = buffer.capacity(bufferSize);
                     // Refill in batches: lock when the buffer is empty or at least half of it is free.
                     if (capacity > 0 && (buffer.size() == 0 || capacity >= (bufferSize + 1) / 2)) {
                         more = lockSome(capacity);
@@ -153,7 +153,8 @@ public final class Locker implements AutoCloseable {
                         more = true; // look again once a thread frees up
                     }
                 }
-                boolean room = buffer.idle() + bufferSize - buffer.size() >= (bufferSize + 1) / 2;
+                // at least one free place (with no buffer, half of it is 0: never spin on that)
+                boolean room = buffer.capacity(bufferSize) >= Math.max(1, (bufferSize + 1) / 2);
                 synchronized (monitor) {
                     if (more) {
                         dirty = true;
