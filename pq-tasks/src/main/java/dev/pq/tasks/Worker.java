@@ -229,7 +229,8 @@ public final class Worker implements AutoCloseable {
             failed(ex, t instanceof Executor.Permanent ? t.getCause() : t, t instanceof Executor.Permanent);
             return true;
         } finally {
-            running.remove(job.id());
+            // only this run's entry: after abandonment the job may be running again on another thread
+            running.remove(job.id(), ex);
             synchronized (done) {
                 done.notifyAll();
             }
@@ -315,7 +316,7 @@ public final class Worker implements AutoCloseable {
             } else if (now - ex.deadline - ABANDON_GRACE.toNanos() >= 0 && ex.settled.compareAndSet(false, true)) {
                 log.error("job {} ({}) ignored its interrupt: abandoning thread {} and starting another",
                         ex.job.id(), ex.job.task(), ex.thread.getName());
-                running.remove(ex.job.id());
+                running.remove(ex.job.id(), ex);
                 ex.ctx.abort();
                 failed(ex, new java.util.concurrent.TimeoutException("job ran past its timeout and ignored the interrupt"),
                         false);
