@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +34,9 @@ class RunawayJobTest extends TasksTestBase {
 
         @Task(timeout = "200ms")
         void sleepBriefly() throws InterruptedException;
+
+        @Task(timeout = "300ms", maxRetries = 1, retryIn = "0s")
+        void spinTwice(JobContext job);
     }
 
     static final class Impl implements Jobs {
@@ -73,6 +77,26 @@ class RunawayJobTest extends TasksTestBase {
                     Thread.sleep(50);
                 } catch (InterruptedException e) {
                     interrupts.incrementAndGet(); // ignored, like a runaway loop
+                }
+            }
+        }
+
+        final CountDownLatch secondRun = new CountDownLatch(1);
+        volatile boolean releaseFirst;
+        volatile Thread firstThread;
+
+        @Override
+        public void spinTwice(JobContext job) {
+            if (job.errorCount() == 0) {
+                firstThread = Thread.currentThread();
+            } else {
+                secondRun.countDown();
+            }
+            while (!release && !(job.errorCount() == 0 && releaseFirst)) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    interrupts.incrementAndGet();
                 }
             }
         }
@@ -119,6 +143,7 @@ class RunawayJobTest extends TasksTestBase {
         assertMessage(ids[1], "java.io.IOException: checked failure");
         assertMessage(ids[2], "java.lang.AssertionError: error failure");
         assertMessage(ids[3], "java.lang.StackOverflowError");
+        assertTrue(((String) row(ids[3]).get("last_error_backtrace")).length() <= 32_000, "the stack trace is truncated");
         assertEquals(kinds.length, w.failed());
         assertEquals(2 * kinds.length, w.processed());
     }
@@ -159,6 +184,26 @@ class RunawayJobTest extends TasksTestBase {
         // and the worker still works
         jobs.ok(10);
         await("a later job ran", () -> impl.ok.contains(10));
+    }
+
+    @Test
+    void anAbandonedHandlerReturningLate_doesNotHideTheJobsNextRun() throws Exception {
+        Tasks tasks = tasks();
+        tasks.client(Jobs.class).spinTwice(null);
+        long id = tasks.lastId();
+        start(Worker.builder(tasks).workerCount(1).pollInterval(Duration.ofMillis(50))
+                .heartbeatInterval(Duration.ofMillis(100)));
+        // the first run ignores its interrupt, is abandoned after the grace period, and is retried at once
+        assertTrue(impl.secondRun.await(30, TimeUnit.SECONDS), "the job ran a second time");
+        Thread first = impl.firstThread;
+        impl.releaseFirst = true; // the abandoned first run returns now
+        first.join(5_000);
+        assertTrue(!first.isAlive());
+        Thread.sleep(500); // several heartbeats
+        assertEquals(List.of(id), tasks.admin().jobStates().stream().map(JobState::id).toList(),
+                "the second run is still reported as running");
+        await("the second run is abandoned at its own timeout too", Duration.ofSeconds(20),
+                () -> row(id).get("expired_at") != null);
     }
 
     @Test
