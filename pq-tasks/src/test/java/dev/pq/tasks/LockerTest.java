@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +26,11 @@ class LockerTest extends TasksTestBase {
     public interface Block {
         @Task
         void hold(int n) throws InterruptedException;
+    }
+
+    public interface Where {
+        @Task
+        void where(JobContext job) throws Exception;
     }
 
     private final Semaphore started = new Semaphore(0);
@@ -74,6 +81,39 @@ class LockerTest extends TasksTestBase {
         await("all ran", () -> ran.get() == 20);
         await("every lock released", () -> jobLocks() == 0);
         assertEquals(0, pending());
+    }
+
+    private List<Object> lockHolders() {
+        return rows("SELECT DISTINCT pid FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND granted AND "
+                + "classid = CAST(CAST(? AS bigint) AS oid)", Integer.toUnsignedLong(pq.engine().sql().lockClass))
+                .stream().map(r -> r.get("pid")).toList();
+    }
+
+    @Test
+    void jobLocks_areSessionLocksOfTheOneLockerConnection_andJobsRunOnPoolConnections() throws Exception {
+        List<Integer> jobPids = new CopyOnWriteArrayList<>();
+        tasks.register(Where.class, job -> {
+            try (var ps = job.connection().prepareStatement("SELECT pg_backend_pid()"); var rs = ps.executeQuery()) {
+                rs.next();
+                jobPids.add(rs.getInt(1));
+            }
+        });
+        enqueue(6);
+        start(Worker.builder(tasks).workerCount(3).maximumBufferSize(2).pollInterval(Duration.ofMillis(50))
+                .heartbeatInterval(Duration.ofMillis(100)));
+        assertTrue(started.tryAcquire(3, 20, TimeUnit.SECONDS));
+        await("3 running + 2 buffered", () -> jobLocks() == 5);
+        await("the locker's backend is registered", () -> !rows("SELECT backend_pid FROM " + schema
+                + ".queue_workers WHERE backend_pid IS NOT NULL").isEmpty());
+        Object lockerPid = rows("SELECT backend_pid FROM " + schema + ".queue_workers").get(0).get("backend_pid");
+        assertEquals(List.of(lockerPid), lockHolders(), "every job lock is held by the locker's session");
+        assertEquals(0, count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = ? AND NOT granted",
+                lockerPid));
+        open.countDown();
+        tasks.client(Where.class).where(null);
+        await("the job ran", () -> jobPids.size() == 1);
+        assertTrue(!jobPids.get(0).equals(lockerPid), "the job ran on a pool connection, not the locker's");
+        await("every lock released", () -> jobLocks() == 0);
     }
 
     @Test
