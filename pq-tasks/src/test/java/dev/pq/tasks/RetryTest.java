@@ -38,6 +38,9 @@ class RetryTest extends TasksTestBase {
 
         @Task(maxRetries = 5)
         void shout(int n);
+
+        @Task
+        void binary(int n);
     }
 
     static final class FlakyImpl implements Flaky {
@@ -69,6 +72,12 @@ class RetryTest extends TasksTestBase {
         @Override
         public void elsewhere(int n) {
             maybeFail(n);
+        }
+
+        @Override
+        public void binary(int n) {
+            runs.incrementAndGet();
+            throw new IllegalStateException("bad\u0000byte");
         }
 
         @Override
@@ -184,6 +193,19 @@ class RetryTest extends TasksTestBase {
         assertTrue(message.length() <= 4_000, "length " + message.length());
         assertTrue(message.startsWith("java.lang.IllegalStateException: xxx"));
         assertTrue(message.endsWith("(truncated)"), message.substring(message.length() - 40));
+    }
+
+    @Test
+    void anErrorMessageWithANulCharacter_isStillRecorded_andTheJobFailed() throws Exception {
+        flaky.binary(1);
+        long id = tasks.lastId();
+        worker();
+        await("the failure recorded", () -> errors(id) == 1);
+        assertNotNull(row(id).get("expired_at"));
+        String message = (String) row(id).get("last_error_message");
+        assertTrue(message.startsWith("java.lang.IllegalStateException: bad") && message.endsWith("byte"), message);
+        Thread.sleep(200);
+        assertEquals(1, impl.runs.get(), "run once, not again and again");
     }
 
     /** Fails {@code n} once-tasks in queue default and one in queue other; returns their ids in failure order. */
