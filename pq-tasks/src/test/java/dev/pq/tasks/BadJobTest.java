@@ -45,19 +45,23 @@ class BadJobTest extends TasksTestBase {
         long tooMany = insert("Good.take", "[1, 2]");
         long notAnArray = insert("Good.take", "{\"n\": 1}");
         long coreJob = pq.queue("default").put(Map.of("plain", "pq-core job"));
+        tasks.register(new JobClassTest.ChargeCreditCard());
+        long badCharge = insert("ChargeCreditCard", "{\"cardId\": \"not a number\"}");
         for (int i = 2; i <= 5; i++) {
             good.take(i);
         }
 
         start(Worker.builder(tasks).workerCount(1).pollInterval(Duration.ofMillis(50)));
         await("the good jobs ran", () -> taken.size() == 5);
-        await("the bad jobs failed", () -> tasks.admin().failed(null, 10, 0).size() == 5);
+        await("the bad jobs failed", () -> tasks.admin().failed(null, 10, 0).size() == 6);
 
         assertFailed(ghost, "unknown task \"Ghost.boo\"");
         assertFailed(notANumber, "cannot decode job " + notANumber);
         assertFailed(tooMany, "expected 1 arguments, got 2");
         assertFailed(notAnArray, "arguments must be a JSON array");
         assertFailed(coreJob, "unknown task \"(none)\"");
+        assertFailed(badCharge, "cannot decode job " + badCharge);
+        assertTrue(((String) row(badCharge).get("last_error_message")).contains("Charge"), "names the type");
         assertEquals(Set.of(1, 2, 3, 4, 5), taken);
         assertEquals(0, pending());
 
