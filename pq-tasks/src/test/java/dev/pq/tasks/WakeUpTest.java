@@ -134,4 +134,14 @@ class WakeUpTest extends TasksTestBase {
         assertTrue("again 0".equals(second), "ran again without counting an error: " + second);
         assertTrue(ms >= 900 && ms < 6_000, "ran again after " + ms + " ms (retryIn 1s, poll interval 30 s)");
     }
+
+    @Test
+    void aJobInsertedWithoutANotification_isFoundByThePoll() throws Exception {
+        start(Worker.builder(tasks).queues("bells").workerCount(1).pollInterval(Duration.ofMillis(500)));
+        tasks.client(Bell.class).ring("warm-up");
+        assertTrue("warm-up".equals(rung.poll(20, TimeUnit.SECONDS)));
+        exec("INSERT INTO " + table() + " (queue, task, data) VALUES ('bells', 'Bell.ring', '[\"polled\"]')");
+        long ms = secondsToRing("polled");
+        assertTrue(ms < 5_000, "found after " + ms + " ms with a 500 ms poll interval");
+    }
 }
