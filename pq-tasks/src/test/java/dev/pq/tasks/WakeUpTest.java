@@ -34,13 +34,14 @@ class WakeUpTest extends TasksTestBase {
     /** Asks to run again in 1 s, once. */
     public static final class Again implements JobHandler<String> {
         final BlockingQueue<String> runs = new ArrayBlockingQueue<>(10);
+        final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public void run(String label, JobContext job) {
-            runs.add(label + " " + job.errorCount());
-            if (runs.size() == 1) {
+            if (count.incrementAndGet() == 1) {
                 job.retryIn(Duration.ofSeconds(1));
             }
+            runs.add(label + " " + job.errorCount());
         }
     }
 
