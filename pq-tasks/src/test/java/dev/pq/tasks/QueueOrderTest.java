@@ -66,6 +66,7 @@ class QueueOrderTest extends TasksTestBase {
         occupied("default", 100, 3, "default");
         note("urgent", "default", 1);
         await("urgent locked too", () -> jobLocks() == 5);
+        Thread.sleep(300); // the lock is taken a moment before the job enters the buffer
         open.countDown();
         await("all ran", () -> ran.size() == 5);
         assertEquals(List.of("gate", "urgent", "later0", "later1", "later2"), ran);
@@ -76,6 +77,7 @@ class QueueOrderTest extends TasksTestBase {
         occupied("low", 1, 3, "high", "low");
         note("high", "high", 100);
         await("high locked too", () -> jobLocks() == 5);
+        Thread.sleep(300); // the lock is taken a moment before the job enters the buffer
         open.countDown();
         await("all ran", () -> ran.size() == 5);
         assertEquals(List.of("gate", "high", "later0", "later1", "later2"), ran);
