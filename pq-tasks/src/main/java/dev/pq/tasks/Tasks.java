@@ -260,7 +260,7 @@ public final class Tasks {
     }
 
     private void runInline(TaskDef def, String queue, int priority, String json, Connection given) {
-        LockedJob job = new LockedJob(0, queue, priority, def.name(), json, null, 0, Instant.now(clock));
+        LockedJob job = new LockedJob(0, queue, priority, def.name(), json, null, 0, Instant.now(clock), null);
         Context ctx = new Context(job, pq.engine(), given);
         try {
             inlineExecutor.run(ctx);

@@ -114,9 +114,9 @@ public final class Worker implements AutoCloseable {
         this.host = hostName();
         this.id = host + ":" + pid + ":" + UUID.randomUUID().toString().substring(0, 8);
         String tag = "pq-worker-" + id.substring(id.length() - 8);
-        this.buffer = new Buffer(this::capacityChanged);
+        this.buffer = new Buffer(this::capacityChanged, queueList.order());
         this.locker = new Locker(db, queueList, buffer, b.maximumBufferSize, b.pollInterval.toNanos(), tag + "-locker");
-        this.completer = new Completer(db, this::released, tag + "-completer");
+        this.completer = new Completer(db, this::released, this::rescheduled, tag + "-completer");
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, tag + "-heartbeat");
             t.setDaemon(true);
@@ -133,6 +133,11 @@ public final class Worker implements AutoCloseable {
 
     private void released(List<Long> ids) {
         locker.release(ids);
+    }
+
+    /** A job was rescheduled (retry): the locker must learn its due time, as for a new job. */
+    private void rescheduled() {
+        locker.wake(true);
     }
 
     /** This worker's registry id ({@code host:pid:suffix}). */
@@ -224,7 +229,8 @@ public final class Worker implements AutoCloseable {
             failed(ex, t instanceof Executor.Permanent ? t.getCause() : t, t instanceof Executor.Permanent);
             return true;
         } finally {
-            running.remove(job.id());
+            // only this run's entry: after abandonment the job may be running again on another thread
+            running.remove(job.id(), ex);
             synchronized (done) {
                 done.notifyAll();
             }
@@ -253,6 +259,9 @@ public final class Worker implements AutoCloseable {
             ctx.release();
             processed.incrementAndGet();
             locker.release(job.id());
+            if (ctx.outcome() == Context.Outcome.RETRY) {
+                rescheduled();
+            }
         } catch (SQLException | RuntimeException e) {
             ctx.rollbackQuietly();
             failed(ex, e, false);
@@ -275,6 +284,9 @@ public final class Worker implements AutoCloseable {
             log.error("could not record the failure of job {} (it will run again): {}", job.id(), e.toString());
         }
         locker.release(job.id());
+        if (retry) {
+            rescheduled();
+        }
         for (JobListener l : tasks.listeners()) {
             try {
                 l.onFailure(ex.ctx, error, retry);
@@ -304,7 +316,7 @@ public final class Worker implements AutoCloseable {
             } else if (now - ex.deadline - ABANDON_GRACE.toNanos() >= 0 && ex.settled.compareAndSet(false, true)) {
                 log.error("job {} ({}) ignored its interrupt: abandoning thread {} and starting another",
                         ex.job.id(), ex.job.task(), ex.thread.getName());
-                running.remove(ex.job.id());
+                running.remove(ex.job.id(), ex);
                 ex.ctx.abort();
                 failed(ex, new java.util.concurrent.TimeoutException("job ran past its timeout and ignored the interrupt"),
                         false);

@@ -1,10 +1,11 @@
 package dev.pq.tasks.internal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.pq.SerializationException;
 import dev.pq.tasks.JobContext;
+import java.io.StringWriter;
 import java.util.List;
 
 /** Encodes task arguments as JSON, each typed by its declared parameter type. */
@@ -19,17 +20,23 @@ public final class ArgsCodec {
 
     /** The JSON array of a method call's arguments. */
     public static String methodArgs(ObjectMapper mapper, TaskDef def, String queue, Object[] args) {
+        // Each argument is written by its declared parameter type, straight to text: a tree
+        // (valueToTree) would use the runtime type and normalize BigDecimals (1.10 became 1.1).
         try {
-            ArrayNode array = mapper.createArrayNode();
+            StringWriter out = new StringWriter();
             List<JavaType> types = def.argTypes();
-            for (int i = 0; i < types.size(); i++) {
-                if (types.get(i).getRawClass() == JobContext.class) {
-                    continue;
+            try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+                g.writeStartArray();
+                for (int i = 0; i < types.size(); i++) {
+                    if (types.get(i).getRawClass() == JobContext.class) {
+                        continue;
+                    }
+                    Object a = args == null ? null : args[i];
+                    mapper.writerFor(types.get(i)).writeValue(g, a);
                 }
-                Object a = args == null ? null : args[i];
-                array.add(mapper.valueToTree(a));
+                g.writeEndArray();
             }
-            return mapper.writeValueAsString(array);
+            return out.toString();
         } catch (Exception e) {
             throw new SerializationException(queue, null, Executor.describe(def), e);
         }

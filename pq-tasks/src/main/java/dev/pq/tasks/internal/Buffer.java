@@ -1,31 +1,46 @@
 package dev.pq.tasks.internal;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 
 /**
- * Locked jobs waiting for a worker thread, in the order the locker locked them. A thread takes
- * the first job whose priority it accepts (Que's worker priorities: a thread with priority 10
- * takes only jobs of priority 10 or more important).
+ * Locked jobs waiting for a worker thread, kept in dequeue order: queue-list position, then
+ * priority, expected time and id (like Que's job buffer, so a more important job locked later
+ * still runs before less important ones already waiting). A thread takes the first job whose
+ * priority it accepts (Que's worker priorities: a thread with priority 10 takes only jobs of
+ * priority 10 or more important).
  */
 public final class Buffer {
     private final List<LockedJob> jobs = new ArrayList<>();
     private final List<Integer> idleThresholds = new ArrayList<>();
     private final Runnable onChange;
+    private final Comparator<LockedJob> order;
     private boolean closed;
 
-    /** @param onChange called (outside the lock) when a thread becomes idle or takes a job */
-    public Buffer(Runnable onChange) {
+    /**
+     * @param onChange   called (outside the lock) when a thread becomes idle or takes a job
+     * @param queueOrder the order of queues (the worker's queue list)
+     */
+    public Buffer(Runnable onChange, Comparator<String> queueOrder) {
         this.onChange = onChange;
+        this.order = Comparator.comparing(LockedJob::queue, queueOrder)
+                .thenComparingInt(LockedJob::priority)
+                .thenComparing(LockedJob::expectedAt, Comparator.nullsLast(Comparator.naturalOrder()))
+                .thenComparingLong(LockedJob::id);
     }
 
-    /** Adds locked jobs; returns false (adding nothing) if the buffer is closed. */
+    /** Adds locked jobs in their place; returns false (adding nothing) if the buffer is closed. */
     public synchronized boolean addAll(List<LockedJob> locked) {
         if (closed) {
             return false;
         }
-        jobs.addAll(locked);
+        for (LockedJob j : locked) {
+            int i = Collections.binarySearch(jobs, j, order);
+            jobs.add(i < 0 ? -i - 1 : i, j);
+        }
         notifyAll();
         return true;
     }
@@ -39,13 +54,18 @@ public final class Buffer {
             idleThresholds.add(me);
         }
         onChange.run();
+        boolean idle = true;
         try {
             synchronized (this) {
                 while (!closed) {
                     for (Iterator<LockedJob> it = jobs.iterator(); it.hasNext(); ) {
                         LockedJob j = it.next();
                         if (j.priority() <= threshold) {
+                            // stop counting as idle in the same step, or capacity() would see an
+                            // idle thread and an empty buffer, and lock one job too many
                             it.remove();
+                            idleThresholds.remove(me);
+                            idle = false;
                             return j;
                         }
                     }
@@ -54,8 +74,10 @@ public final class Buffer {
                 return null;
             }
         } finally {
-            synchronized (this) {
-                idleThresholds.remove(me);
+            if (idle) {
+                synchronized (this) {
+                    idleThresholds.remove(me);
+                }
             }
             onChange.run();
         }
@@ -64,6 +86,11 @@ public final class Buffer {
     /** Threads waiting for a job. */
     public synchronized int idle() {
         return idleThresholds.size();
+    }
+
+    /** How many more jobs may be locked: idle threads plus {@code bufferSize}, less the jobs waiting (one snapshot). */
+    public synchronized int capacity(int bufferSize) {
+        return idleThresholds.size() + bufferSize - jobs.size();
     }
 
     /** Jobs waiting for a thread. */

@@ -32,14 +32,20 @@ public final class Completer implements AutoCloseable {
     private final Engine engine;
     private final TasksDb db;
     private final Consumer<List<Long>> release;
+    private final Runnable rescheduled;
     private final LinkedBlockingQueue<Done> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile int inFlight;
 
-    public Completer(TasksDb db, Consumer<List<Long>> release, String name) {
+    /**
+     * @param release     releases the locks of completed jobs
+     * @param rescheduled called after jobs were rescheduled (RETRY), so their due time is noticed
+     */
+    public Completer(TasksDb db, Consumer<List<Long>> release, Runnable rescheduled, String name) {
         this.engine = db.engine();
         this.db = db;
         this.release = release;
+        this.rescheduled = rescheduled;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
     }
@@ -141,6 +147,9 @@ public final class Completer implements AutoCloseable {
             done.add(d.id());
         }
         release.accept(done);
+        if (!retry.isEmpty()) {
+            rescheduled.run();
+        }
     }
 
     /** Flushes what was handed over and stops. */

@@ -1,7 +1,8 @@
 package dev.pq.tasks.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pq.SerializationException;
 import dev.pq.tasks.JobContext;
@@ -107,27 +108,39 @@ public final class Executor {
         if (def.jobClass()) {
             return new Object[] {mapper.readValue(json, types.get(0))};
         }
-        JsonNode node = mapper.readTree(json);
-        if (!node.isArray()) {
-            throw new IllegalArgumentException("arguments must be a JSON array: " + abbreviate(json));
-        }
+        // Each element is read from the text by its parameter's type: going through a tree would
+        // read decimals as doubles (a BigDecimal 1.10 became 1.1, long fractions lost precision).
         Object[] args = new Object[types.size()];
-        int k = 0;
-        for (int i = 0; i < types.size(); i++) {
-            if (types.get(i).getRawClass() == JobContext.class) {
-                args[i] = ctx;
-                continue;
+        try (JsonParser p = mapper.getFactory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new IllegalArgumentException("arguments must be a JSON array: " + abbreviate(json));
             }
-            if (k >= node.size()) {
-                throw new IllegalArgumentException("expected " + ArgsCodec.serialized(types) + " arguments, got "
-                        + node.size() + ": " + abbreviate(json));
+            for (int i = 0; i < types.size(); i++) {
+                if (types.get(i).getRawClass() == JobContext.class) {
+                    args[i] = ctx;
+                    continue;
+                }
+                if (p.nextToken() == JsonToken.END_ARRAY) {
+                    throw wrongCount(types, json);
+                }
+                args[i] = mapper.readerFor(types.get(i)).readValue(p);
             }
-            args[i] = mapper.readerFor(types.get(i)).readValue(node.get(k++));
-        }
-        if (k != node.size()) {
-            throw new IllegalArgumentException("expected " + k + " arguments, got " + node.size() + ": " + abbreviate(json));
+            if (p.nextToken() != JsonToken.END_ARRAY) {
+                throw wrongCount(types, json);
+            }
         }
         return args;
+    }
+
+    private IllegalArgumentException wrongCount(List<JavaType> types, String json) {
+        int got;
+        try {
+            got = mapper.readTree(json).size();
+        } catch (Exception e) {
+            got = -1;
+        }
+        return new IllegalArgumentException("expected " + ArgsCodec.serialized(types) + " arguments, got " + got + ": "
+                + abbreviate(json));
     }
 
     static String describe(TaskDef def) {

@@ -13,7 +13,8 @@ import java.time.Instant;
  * @param bytes      the binary payload, or null
  * @param errorCount failures before this run
  * @param enqueuedAt when it was enqueued
+ * @param expectedAt when it is expected done (orders jobs of equal priority), or null
  */
 public record LockedJob(long id, String queue, int priority, String task, String json, byte[] bytes, int errorCount,
-                        Instant enqueuedAt) {
+                        Instant enqueuedAt, Instant expectedAt) {
 }

@@ -133,21 +133,28 @@ public final class Locker implements AutoCloseable {
                     dirty = false;
                 }
                 if (doLock) {
-                    int capacity = buffer.idle() + bufferSize - buffer.size();
+                    int capacity = buffer.capacity(bufferSize);
                     // Refill in batches: lock when the buffer is empty or at least half of it is free.
                     if (capacity > 0 && (buffer.size() == 0 || capacity >= (bufferSize + 1) / 2)) {
                         more = lockSome(capacity);
                         if (!more && buffer.size() == 0) {
                             Double next = db.nextDue(connection, queues.expand(known));
                             if (next != null) {
-                                waitNanos = Math.min(waitNanos, Math.max(0, (long) (next * 1e9)) + 1_000_000L);
+                                // Look again when it is due: bring the next poll forward (waking
+                                // alone would not lock, since nothing marks the queues dirty).
+                                long dueAt = System.nanoTime() + Math.max(0, (long) (next * 1e9)) + 1_000_000L;
+                                if (dueAt - nextPoll < 0) {
+                                    nextPoll = dueAt;
+                                }
+                                waitNanos = Math.max(0, nextPoll - System.nanoTime());
                             }
                         }
                     } else {
                         more = true; // look again once a thread frees up
                     }
                 }
-                boolean room = buffer.idle() + bufferSize - buffer.size() >= (bufferSize + 1) / 2;
+                // at least one free place (with no buffer, half of it is 0: never spin on that)
+                boolean room = buffer.capacity(bufferSize) >= Math.max(1, (bufferSize + 1) / 2);
                 synchronized (monitor) {
                     if (more) {
                         dirty = true;

@@ -2,10 +2,13 @@ package dev.pq.tasks.internal;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -67,6 +70,28 @@ public final class QueueList {
             }
         }
         return false;
+    }
+
+    /**
+     * The list's priority order of queues, as {@link #expand} lists them: by the first inclusion
+     * a queue matches, then (among the queues of one glob) by name.
+     */
+    public Comparator<String> order() {
+        Map<String, Integer> ranks = new ConcurrentHashMap<>();
+        return Comparator.<String>comparingInt(q -> ranks.computeIfAbsent(q, this::entryOf))
+                .thenComparing(q -> {
+                    int e = ranks.computeIfAbsent(q, this::entryOf);
+                    return e < literal.size() && literal.get(e) ? "" : q;
+                });
+    }
+
+    private int entryOf(String queue) {
+        for (int i = 0; i < include.size(); i++) {
+            if (include.get(i).matcher(queue).matches()) {
+                return i;
+            }
+        }
+        return include.size();
     }
 
     /** The concrete queues to read, in priority order, given the queue names known to have jobs. */

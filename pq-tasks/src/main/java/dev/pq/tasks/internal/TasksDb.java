@@ -90,7 +90,7 @@ public final class TasksDb {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new LockedJob(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4),
-                            rs.getString(5), rs.getBytes(6), rs.getInt(7), instant(rs, 8)));
+                            rs.getString(5), rs.getBytes(6), rs.getInt(7), instant(rs, 8), instant(rs, 10)));
                 }
             }
             return out;
@@ -147,13 +147,18 @@ public final class TasksDb {
     public void fail(Connection c, long id, String message, String backtrace, Instant retryAt, boolean expire)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.fail)) {
-            ps.setString(1, truncate(message, 4_000));
-            ps.setString(2, truncate(backtrace, 32_000));
+            ps.setString(1, truncate(clean(message), 4_000));
+            ps.setString(2, truncate(clean(backtrace), 32_000));
             ps.setObject(3, jdbc(retryAt), Types.TIMESTAMP_WITH_TIMEZONE);
             ps.setBoolean(4, expire);
             ps.setLong(5, id);
             ps.executeUpdate();
         }
+    }
+
+    /** PostgreSQL text cannot hold NUL: an error message with one could never be recorded. */
+    static String clean(String s) {
+        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
     }
 
     static String truncate(String s, int max) {
