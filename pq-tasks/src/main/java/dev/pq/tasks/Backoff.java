@@ -18,11 +18,14 @@ public enum Backoff {
     /** Que's: {@code errorCount^4 + 3} seconds, where errorCount counts this failure. */
     QUE;
 
+    /** Que's delay is capped at ten years, so a job failing for ever never overflows a timestamp. */
+    private static final long MAX_SECONDS = 10L * 365 * 24 * 3600;
+
     /** The delay before the next try after the {@code errorCount}-th failure. */
     public Duration delay(int errorCount, Duration retryIn) {
         if (this == QUE) {
-            long n = Math.min(errorCount, 10_000);
-            return Duration.ofSeconds(n * n * n * n + 3);
+            long n = Math.min(errorCount, 1_000);
+            return Duration.ofSeconds(Math.min(n * n * n * n + 3, MAX_SECONDS));
         }
         return retryIn;
     }

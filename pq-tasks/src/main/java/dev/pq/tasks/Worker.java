@@ -93,6 +93,8 @@ public final class Worker implements AutoCloseable {
         final Context ctx;
         final AtomicBoolean settled = new AtomicBoolean();
         volatile boolean interrupted;
+        /** Interrupted by close(), not by its timeout. */
+        volatile boolean stopping;
         int threshold;
 
         Execution(LockedJob job, Thread thread, Instant since, long deadline, Context ctx) {
@@ -226,6 +228,13 @@ public final class Worker implements AutoCloseable {
                 return false;
             }
             ctx.rollbackQuietly();
+            if (ex.stopping) {
+                // Interrupted by close(): not the job's fault. Its writes were rolled back; it goes
+                // back to the queue as it was and runs again (Que's behaviour), no error counted.
+                log.info("job {} ({}) interrupted by shutdown: returned to the queue", job.id(), job.task());
+                locker.release(job.id());
+                return true;
+            }
             failed(ex, t instanceof Executor.Permanent ? t.getCause() : t, t instanceof Executor.Permanent);
             return true;
         } finally {
@@ -439,6 +448,7 @@ public final class Worker implements AutoCloseable {
         if (!running.isEmpty()) {
             log.warn("worker {}: {} jobs still running after the wait period: interrupting them", id, running.size());
             running.values().forEach(ex -> {
+                ex.stopping = true;
                 ex.interrupted = true;
                 ex.thread.interrupt();
             });

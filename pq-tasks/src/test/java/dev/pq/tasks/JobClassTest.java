@@ -4,6 +4,7 @@ import static dev.pq.tasks.TaskClientTest.assertBetween;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.PreparedStatement;
@@ -221,5 +222,12 @@ class JobClassTest extends TasksTestBase {
         assertTrue(((String) row.get("last_error_message")).contains("IllegalArgumentException: handler failed for 1"));
         assertEquals(clock.instant().plusSeconds(4), row.get("schedule_at"), "job classes retry after 1^4 + 3 s");
         assertNull(row.get("expired_at"), "job classes retry 15 times by default");
+    }
+
+    @Test
+    void register_refusesALambdaJobHandler_becauseItsNameDiffersBetweenJvms() {
+        JobHandler<String> lambda = (args, job) -> { };
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tasks.register(lambda));
+        assertTrue(e.getMessage().contains("named class"), e.getMessage());
     }
 }

@@ -79,6 +79,11 @@ public record TaskDef(String name, Method method, List<JavaType> argTypes, Strin
             throw new IllegalArgumentException(type.getName() + " does not implement JobHandler");
         }
         Task t = type.getAnnotation(Task.class);
+        if ((t == null || t.name().isEmpty()) && (type.isSynthetic() || type.isAnonymousClass()
+                || type.getSimpleName().contains("$$Lambda") || type.getSimpleName().isEmpty())) {
+            throw new IllegalArgumentException("a job class must be a named class, not a lambda or anonymous class: "
+                    + type.getName() + " has no name that is the same in every JVM (or annotate it @Task(name = ...))");
+        }
         String name = t == null || t.name().isEmpty() ? type.getSimpleName() : t.name();
         JavaType[] params = mapper.getTypeFactory().constructType(type).findTypeParameters(JobHandler.class);
         JavaType args = params.length == 1 ? params[0] : mapper.getTypeFactory().constructType(Object.class);
