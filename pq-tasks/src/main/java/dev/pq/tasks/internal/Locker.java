@@ -66,6 +66,13 @@ public final class Locker implements AutoCloseable {
 
     /** Starts listening and locking. */
     public Locker start() throws InterruptedException {
+        // Connect here, not on the thread: a bad database fails start() at once, and the registry's
+        // first heartbeat already knows the locker's backend pid (how dead workers are recognised).
+        try {
+            connect();
+        } catch (SQLException e) {
+            throw engine.translate(e, "connecting the worker's locker");
+        }
         engine.listener().addObserver(observer);
         engine.listener().ensureStarted();
         thread.start();
