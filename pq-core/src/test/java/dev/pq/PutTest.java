@@ -164,13 +164,15 @@ class PutTest extends PgTest {
         }
         long[] ids = q.putAll(items);
         assertEquals(500, ids.length);
+        StringBuilder expected = new StringBuilder();
         for (int i = 0; i < ids.length; i++) {
-            assertEquals(Long.valueOf(i), queryLong("SELECT (data->>'n')::bigint FROM " + table() + " WHERE id = ?",
-                    ids[i]), "ids[" + i + "] is the id of item " + i);
+            expected.append(i == 0 ? "" : ",").append(ids[i]).append(':').append(i);
             if (i > 0) {
                 assertTrue(ids[i] > ids[i - 1]);
             }
         }
+        assertEquals(expected.toString(), queryOne("SELECT string_agg(id || ':' || (data->>'n'), ',' ORDER BY id) FROM "
+                + table()), "ids[i] is the id of item i");
         for (int i = 0; i < ids.length; i++) {
             Job<Object> job = q.poll().orElseThrow();
             assertEquals(ids[i], job.id(), "FIFO in the order given");

@@ -23,6 +23,8 @@ public abstract class PgTest {
     protected String schema;
     /** A migrated PQ on the test's schema. */
     protected PQ pq;
+    /** The connection of the SQL helpers, opened on first use. */
+    private Connection sqlConnection;
 
     @BeforeEach
     void createSchema() {
@@ -41,6 +43,13 @@ public abstract class PgTest {
     void dropSchema() {
         if (pq != null) {
             pq.close();
+        }
+        if (sqlConnection != null) {
+            try {
+                sqlConnection.close();
+            } catch (SQLException ignored) {
+                // the test is over
+            }
         }
         TestDatabase.dropSchema(schema);
     }
@@ -74,7 +83,7 @@ public abstract class PgTest {
 
     /** Runs a query and returns its first row by column label, or null if there is none. */
     protected Map<String, Object> queryRow(String sql, Object... params) {
-        try (Connection c = TestDatabase.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = sqlConnection().prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
@@ -92,6 +101,13 @@ public abstract class PgTest {
         } catch (SQLException e) {
             throw new IllegalStateException("test SQL failed: " + sql, e);
         }
+    }
+
+    private Connection sqlConnection() throws SQLException {
+        if (sqlConnection == null || sqlConnection.isClosed()) {
+            sqlConnection = TestDatabase.connect();
+        }
+        return sqlConnection;
     }
 
     /**
