@@ -64,8 +64,12 @@ class TimeZoneTest extends PgTest {
         assertEquals(1893456000L, epochSeconds("schedule_at", a));
         assertEquals(1893456000L, epochSeconds("schedule_at", b));
         assertEquals(1906502400L, epochSeconds("expected_at", a), "summer time makes no difference");
+        assertTrue(q.poll().isEmpty(), "2030 is not due");
+        long past = q.put("c", "2020-07-01T12:00:00+05:30");
+        assertEquals(1593585000L, epochSeconds("schedule_at", past));
         Job<Object> job = q.poll().orElseThrow();
-        assertEquals(Instant.parse("2030-01-01T00:00:00Z"), job.scheduleAt());
+        assertEquals(past, job.id());
+        assertEquals(Instant.parse("2020-07-01T06:30:00Z"), job.scheduleAt());
     }
 
     @Test
