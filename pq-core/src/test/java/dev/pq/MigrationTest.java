@@ -117,7 +117,7 @@ class MigrationTest extends PgTest {
 
     @Test
     void migrate_intoAMissingSchema_saysToCreateIt() {
-        try (PQ nowhere = builder().schema("pq_no_such_schema").poolSize(1).build()) {
+        try (PQ nowhere = builder().schema("pq_no_such_schema").poolSize(2).build()) {
             PQException e = assertThrows(PQException.class, nowhere::migrate);
             assertTrue(e.getMessage().contains("pq_no_such_schema"), e.getMessage());
             assertTrue(e.getMessage().contains("CREATE SCHEMA"), e.getMessage());
@@ -131,7 +131,7 @@ class MigrationTest extends PgTest {
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
             for (int i = 0; i < n; i++) {
-                pqs.add(builder().poolSize(1).build());
+                pqs.add(builder().poolSize(2).build());
             }
             CyclicBarrier start = new CyclicBarrier(n);
             List<Future<Integer>> results = new ArrayList<>();

@@ -230,14 +230,33 @@ class PQBuilderTest extends PgTest {
         assertTrue(e.getMessage().startsWith("pollInterval must be >= 10ms: "), e.getMessage());
         assertTrue(e.getMessage().contains("PT0.001S"), "names the value: " + e.getMessage());
         // the limit itself is accepted
-        PQ.builder().url(TestDatabase.url()).schema(schema).poolSize(1).pollInterval(Duration.ofMillis(10)).build().close();
+        PQ.builder().url(TestDatabase.url()).schema(schema).poolSize(2).pollInterval(Duration.ofMillis(10)).build().close();
     }
 
     @Test
-    void build_rejectsPoolSizeUnderOne() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PQ.builder().url(TestDatabase.url()).poolSize(0).build());
-        assertEquals("poolSize must be >= 1: 0", e.getMessage());
+    void build_rejectsPoolSizeUnderTwo() {
+        for (int size : new int[] {1, 0, -3}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> PQ.builder().url(TestDatabase.url()).poolSize(size).build());
+            assertTrue(e.getMessage().startsWith("poolSize must be >= 2"), e.getMessage());
+            assertTrue(e.getMessage().endsWith(": " + size), "names the value: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void smallestPool_servesABlockingGetBesideTheListener() throws Exception {
+        try (PQ two = builder().poolSize(2).build()) {
+            Queue<Object> q = two.queue("small");
+            q.put("ready");
+            Job<Object> job = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> q.get(Duration.ofSeconds(1)))
+                    .orElseThrow();
+            assertEquals("ready", job.data());
+            CompletableFuture<Job<Object>> getter = CompletableFuture.supplyAsync(
+                    () -> q.get(Duration.ofSeconds(10)).orElse(null));
+            Thread.sleep(300);
+            long id = q.put("later");
+            assertEquals(id, getter.get(20, TimeUnit.SECONDS).id());
+        }
     }
 
     @Test
