@@ -126,6 +126,31 @@ class TransactionTest extends PgTest {
     }
 
     @Test
+    void rollback_notifiesAWaitingGetter() throws Exception {
+        // The waiter sees the held job and backs off (polling every 30 s at most here); only the
+        // rollback's notification can bring it back within a second or two.
+        try (PQ slow = builder().poolSize(4).pollInterval(Duration.ofSeconds(30)).build()) {
+            Queue<Object> q = slow.queue("apples");
+            long id = q.put(Map.of("kind", "Cox"));
+            Transaction<Object> tx = q.transaction();
+            try {
+                tx.get().orElseThrow();
+                CompletableFuture<Optional<Job<Object>>> other = CompletableFuture.supplyAsync(
+                        () -> q.get(Duration.ofSeconds(60)));
+                Thread.sleep(3500);
+                assertFalse(other.isDone());
+                long t0 = System.nanoTime();
+                tx.close();
+                assertEquals(id, other.get(60, TimeUnit.SECONDS).orElseThrow().id());
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(ms < 2_000, "taken " + ms + " ms after the rollback");
+            } finally {
+                tx.close();
+            }
+        }
+    }
+
+    @Test
     void transactionalGet_waits_andIsWokenByAPut() throws Exception {
         Queue<Object> q = pq.queue("apples");
         CompletableFuture<Long> putter = CompletableFuture.supplyAsync(() -> {
