@@ -135,6 +135,46 @@ class PQBuilderTest extends PgTest {
     }
 
     @Test
+    void close_ofAPQOverAGivenConnection_stopsListeningOnIt() throws Exception {
+        try (Connection c = TestDatabase.connect()) {
+            PQ shared = PQ.builder().connection(c).schema(schema).build();
+            assertTrue(shared.queue("a").get(Duration.ofMillis(300)).isEmpty()); // starts the listener
+            assertEquals(1, listeningChannels(c), "listening while open");
+            shared.close();
+            assertEquals(0, listeningChannels(c), "a caller's connection must not keep collecting notifications");
+        }
+    }
+
+    @Test
+    void close_ofAPQOverAGivenPool_returnsTheListenerConnectionUnlistened() throws Exception {
+        String app = "pq_given_" + System.nanoTime();
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(TestDatabase.url("ApplicationName=" + app));
+        config.setMaximumPoolSize(3);
+        try (HikariDataSource ds = new HikariDataSource(config)) {
+            PQ given = PQ.builder().dataSource(ds).schema(schema).build();
+            assertTrue(given.queue("a").get(Duration.ofMillis(300)).isEmpty());
+            assertEquals(1, queryLong("SELECT count(*) FROM pg_stat_activity WHERE application_name = ? "
+                    + "AND query LIKE 'LISTEN %'", app));
+            given.close();
+            assertEquals(0, queryLong("SELECT count(*) FROM pg_stat_activity WHERE application_name = ? "
+                    + "AND query LIKE 'LISTEN %'", app), "the listener connection was UNLISTENed");
+            for (int i = 0; i < 3; i++) {
+                try (Connection c = ds.getConnection()) {
+                    assertEquals(0, listeningChannels(c), "no pooled connection still listens");
+                }
+            }
+        }
+    }
+
+    private static long listeningChannels(Connection c) throws Exception {
+        try (var st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM pg_listening_channels()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
     void create_fromConnectionNotInAutoCommit_isRejected() throws Exception {
         try (Connection c = TestDatabase.connect()) {
             c.setAutoCommit(false);

@@ -152,6 +152,24 @@ class QueueNamesTest extends PgTest {
     }
 
     @Test
+    void readyCount_pqLengthPort_growsWhenAScheduledJobFallsDue() throws Exception {
+        // pq's test_length: len(queue) there counts ready jobs only; here that is QueueInfo.ready
+        // (Queue.size() counts scheduled jobs too).
+        Queue<Object> q = pq.queue("test");
+        q.put(Map.of("foo", "bar"));
+        assertEquals(List.of(new QueueInfo("test", 1, 0)), pq.queues());
+        q.put(Map.of("foo", "bar"), "800ms");
+        assertEquals(List.of(new QueueInfo("test", 1, 1)), pq.queues(), "still 1 ready with a job scheduled");
+        q.put(Map.of("foo", "bar"));
+        assertEquals(2, pq.queues().get(0).ready());
+        q.poll().orElseThrow();
+        assertEquals(List.of(new QueueInfo("test", 1, 1)), pq.queues());
+        Thread.sleep(1200);
+        assertEquals(List.of(new QueueInfo("test", 2, 0)), pq.queues(), "back to 2 ready in the future");
+        assertEquals(2, q.size());
+    }
+
+    @Test
     void size_countsReadyAndScheduled_clearRemovesOnlyThatQueue() {
         Queue<Object> apples = pq.queue("apples");
         assertEquals(0, apples.size());
