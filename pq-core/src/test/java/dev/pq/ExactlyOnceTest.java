@@ -182,6 +182,90 @@ class ExactlyOnceTest extends PgTest {
     }
 
     @Test
+    void transactionalConsumers_whoseBackendsKeepGettingKilled_stillEatEveryJobExactlyOnce() throws Exception {
+        TestDatabase.execute("CREATE TABLE " + schema + ".eaten (job_id bigint PRIMARY KEY)");
+        String insert = "INSERT INTO " + schema + ".eaten (job_id) VALUES (?)";
+        long lockClass = new dev.pq.internal.Sql(schema, "queue").lockClass & 0xFFFFFFFFL;
+        Queue<Object> q = pq.queue("test");
+        List<Object> items = new ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            items.add(i);
+        }
+        Set<Long> put = new HashSet<>();
+        for (long id : q.putAll(items)) {
+            put.add(id);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(7);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger kills = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        ConcurrentLinkedQueue<Job<Object>> committed = new ConcurrentLinkedQueue<>();
+        try {
+            Future<?> killer = pool.submit(() -> {
+                try (Connection admin = TestDatabase.connect();
+                     PreparedStatement ps = admin.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_locks "
+                             + "WHERE locktype = 'advisory' AND objsubid = 2 AND classid = ?::bigint::oid LIMIT 1")) {
+                    ps.setLong(1, lockClass);
+                    while (!stop.get()) {
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (rs.next()) {
+                                kills.incrementAndGet();
+                            }
+                        }
+                        Thread.sleep(25);
+                    }
+                }
+                return null;
+            });
+            List<Future<?>> consumers = new ArrayList<>();
+            for (int c = 0; c < 6; c++) {
+                consumers.add(pool.submit(() -> {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                    while (System.nanoTime() < deadline) {
+                        try (Transaction<Object> tx = q.transaction()) {
+                            Optional<Job<Object>> job = tx.get(Duration.ofMillis(300));
+                            if (job.isEmpty()) {
+                                if (queryLong("SELECT count(*) FROM " + table()) == 0) {
+                                    return null;
+                                }
+                                continue;
+                            }
+                            try (PreparedStatement ps = tx.connection().prepareStatement(insert)) {
+                                ps.setLong(1, job.get().id());
+                                ps.executeUpdate();
+                            }
+                            tx.commit();
+                            committed.add(job.get());
+                        } catch (PQException | java.sql.SQLException e) {
+                            failures.incrementAndGet(); // killed: the job must come back
+                        }
+                    }
+                    throw new AssertionError("consumers did not finish within 90 s");
+                }));
+            }
+            for (Future<?> f : consumers) {
+                f.get(150, TimeUnit.SECONDS);
+            }
+            stop.set(true);
+            killer.get(30, TimeUnit.SECONDS);
+        } finally {
+            stop.set(true);
+            pool.shutdownNow();
+        }
+        assertTrue(kills.get() > 0, "the killer killed nobody");
+        assertTrue(failures.get() > 0, "no consumer noticed a kill");
+        Set<Long> eaten = new HashSet<>();
+        for (Job<Object> job : committed) {
+            assertTrue(eaten.add(job.id()), "job " + job.id() + " committed twice");
+        }
+        assertEquals(put.size(), queryLong("SELECT count(*) FROM " + schema + ".eaten"),
+                "every job eaten exactly once (kills=" + kills + ", failures=" + failures + ")");
+        assertEquals(0, queryLong("SELECT count(*) FROM " + schema + ".eaten WHERE NOT (job_id = ANY(?::bigint[]))",
+                (Object) put.toArray(new Long[0])));
+        assertEquals(0, rowCount());
+    }
+
+    @Test
     void getterBackendKilledMidTransaction_itsJobGoesToAnotherGetter() throws Exception {
         Queue<Object> q = pq.queue("test");
         long id = q.put(Map.of("kind", "Cox"));
