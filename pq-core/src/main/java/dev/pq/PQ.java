@@ -267,7 +267,11 @@ public final class PQ implements AutoCloseable {
             return this;
         }
 
-        /** The size of the pool PQ creates for {@link #url} (default 10). */
+        /**
+         * The size of the pool PQ creates for {@link #url} (default 10, at least 2): once a getter
+         * waits, one of these connections is the LISTEN connection for as long as the PQ is open.
+         * A data source given to {@link #dataSource} needs that spare connection too.
+         */
         public Builder poolSize(int poolSize) {
             this.poolSize = poolSize;
             return this;
@@ -291,8 +295,9 @@ public final class PQ implements AutoCloseable {
             if (pollInterval.compareTo(Duration.ofMillis(10)) < 0) {
                 throw new IllegalArgumentException("pollInterval must be >= 10ms: " + pollInterval);
             }
-            if (poolSize < 1) {
-                throw new IllegalArgumentException("poolSize must be >= 1: " + poolSize);
+            if (poolSize < 2) {
+                throw new IllegalArgumentException("poolSize must be >= 2 (blocking getters keep one connection "
+                        + "for LISTEN): " + poolSize);
             }
             if (connection != null) {
                 try {

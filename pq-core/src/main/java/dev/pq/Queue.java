@@ -368,7 +368,13 @@ public final class Queue<T> implements Iterable<Job<T>> {
                     done = true;
                     break;
                 }
-                Optional<Job<T>> j = get(idle == null ? engine.defaultTimeout() : idle);
+                Optional<Job<T>> j;
+                try {
+                    j = get(idle == null ? engine.defaultTimeout() : idle);
+                } catch (PQClosedException e) {
+                    done = true; // closed while waiting: the iteration ends, as documented
+                    break;
+                }
                 if (j.isPresent()) {
                     next = j.get();
                 } else if (idle != null) {

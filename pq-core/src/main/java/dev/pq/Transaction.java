@@ -125,7 +125,10 @@ public final class Transaction<T> implements AutoCloseable {
                 engine.notify(connection, queue.name()); // waiters may take the jobs back now
             }
         } catch (SQLException e) {
-            throw engine.translate(e, "rollback on queue \"" + queue.name() + "\"");
+            if (!engine.isClosed()) {
+                throw engine.translate(e, "rollback on queue \"" + queue.name() + "\"");
+            }
+            // The PQ was closed and its pool took the connection away: the server rolled back.
         } finally {
             release();
         }

@@ -61,6 +61,12 @@ public final class TestDatabase {
         }
     }
 
+    /** The test URL with a connection parameter added, e.g. {@code ApplicationName=pq_x}. */
+    public static String url(String parameter) {
+        String u = url();
+        return u + (u.contains("?") ? "&" : "?") + parameter;
+    }
+
     /** A new connection in auto-commit mode. */
     public static Connection connect() throws SQLException {
         return DriverManager.getConnection(url());
