@@ -296,8 +296,8 @@ public final class PQ implements AutoCloseable {
                 throw new IllegalArgumentException("pollInterval must be >= 10ms: " + pollInterval);
             }
             if (poolSize < 2) {
-                throw new IllegalArgumentException("poolSize must be >= 2 (blocking getters keep one connection "
-                        + "for LISTEN): " + poolSize);
+                throw new IllegalArgumentException("poolSize must be >= 2 (a transaction and a blocking get "
+                        + "of another thread each hold one): " + poolSize);
             }
             if (connection != null) {
                 try {

@@ -397,7 +397,10 @@ public final class Queue<T> implements Iterable<Job<T>> {
 
     // ---- inspection ----------------------------------------------------------------------------
 
-    /** The number of jobs in this queue, ready or scheduled. */
+    /**
+     * The number of jobs ready now (pq's {@code len(queue)}): jobs scheduled for later are not
+     * counted until they are due; {@link PQ#queues()} gives both counts.
+     */
     public long size() {
         engine.checkOpen();
         return engine.count(engine.sql().size, name);

@@ -125,12 +125,25 @@ public final class Transaction<T> implements AutoCloseable {
                 engine.notify(connection, queue.name()); // waiters may take the jobs back now
             }
         } catch (SQLException e) {
-            if (!engine.isClosed()) {
+            // A closed PQ (its pool took the connection away) or a broken connection (a killed
+            // backend, a network failure) means the server has rolled back already: nothing to report.
+            if (!engine.isClosed() && !broken(e)) {
                 throw engine.translate(e, "rollback on queue \"" + queue.name() + "\"");
             }
-            // The PQ was closed and its pool took the connection away: the server rolled back.
         } finally {
             release();
+        }
+    }
+
+    private boolean broken(SQLException e) {
+        String state = e.getSQLState();
+        if (state != null && (state.startsWith("08") || state.equals("57P01"))) {
+            return true;
+        }
+        try {
+            return connection.isClosed() || !connection.isValid(1);
+        } catch (SQLException unusable) {
+            return true;
         }
     }
 

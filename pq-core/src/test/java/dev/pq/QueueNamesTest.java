@@ -153,13 +153,13 @@ class QueueNamesTest extends PgTest {
 
     @Test
     void readyCount_pqLengthPort_growsWhenAScheduledJobFallsDue() throws Exception {
-        // pq's test_length: len(queue) there counts ready jobs only; here that is QueueInfo.ready
-        // (Queue.size() counts scheduled jobs too).
+        // pq's test_length: len(queue) counts ready jobs only, as Queue.size() and QueueInfo.ready do.
         Queue<Object> q = pq.queue("test");
         q.put(Map.of("foo", "bar"));
         assertEquals(List.of(new QueueInfo("test", 1, 0)), pq.queues());
         q.put(Map.of("foo", "bar"), "800ms");
         assertEquals(List.of(new QueueInfo("test", 1, 1)), pq.queues(), "still 1 ready with a job scheduled");
+        assertEquals(1, q.size(), "Length should still be 1 with job scheduled for the future");
         q.put(Map.of("foo", "bar"));
         assertEquals(2, pq.queues().get(0).ready());
         q.poll().orElseThrow();
@@ -170,17 +170,17 @@ class QueueNamesTest extends PgTest {
     }
 
     @Test
-    void size_countsReadyAndScheduled_clearRemovesOnlyThatQueue() {
+    void size_countsReadyJobsOnly_clearRemovesOnlyThatQueue() {
         Queue<Object> apples = pq.queue("apples");
         assertEquals(0, apples.size());
         apples.put("a");
         assertEquals(1, apples.size());
         apples.put("b", "1h");
-        assertEquals(2, apples.size(), "size counts scheduled jobs too");
+        assertEquals(1, apples.size(), "a job scheduled for later is not counted");
         apples.put("c");
-        assertEquals(3, apples.size());
-        apples.poll();
         assertEquals(2, apples.size());
+        apples.poll();
+        assertEquals(1, apples.size());
         pq.queue("pears").put("p");
         assertEquals(2, apples.clear());
         assertEquals(0, apples.size());

@@ -123,7 +123,8 @@ public final class Sql {
                 + "count(*) FILTER (WHERE schedule_at IS NULL OR schedule_at <= statement_timestamp()), "
                 + "count(*) FILTER (WHERE schedule_at > statement_timestamp()) "
                 + "FROM " + t + " WHERE " + PENDING + " GROUP BY queue ORDER BY queue";
-        size = "SELECT count(*) FROM " + t + " WHERE queue = ? AND " + PENDING;
+        size = "SELECT count(*) FROM " + t + " WHERE queue = ? AND " + PENDING
+                + " AND (schedule_at IS NULL OR schedule_at <= statement_timestamp())";
         clear = "DELETE FROM " + t + " WHERE queue = ?";
         delete = "DELETE FROM " + t + " WHERE id = ? AND queue = ?";
     }
