@@ -120,9 +120,9 @@ class TaskClientTest extends TasksTestBase {
     @Test
     void taskDefaults_fromTheAnnotation_landInTheRow() {
         Tasks tasks = Tasks.create(pq);
-        Instant before = dbNow();
+        Instant before = clockNow();
         long id = tasks.client(Orchard.class).plant("Bramley");
-        Instant after = dbNow();
+        Instant after = clockNow();
         Map<String, Object> row = row(id);
         assertEquals("seeds", row.get("queue"));
         assertEquals(100, ((Number) row.get("priority")).intValue());
@@ -145,9 +145,9 @@ class TaskClientTest extends TasksTestBase {
         assertEquals("Orchard.pick", row.get("task"));
 
         // pq's call-time _schedule_at='1m', _expected_at='2m', overriding the task's 1h / 2h
-        Instant before = dbNow();
+        Instant before = clockNow();
         long id2 = tasks.client(Orchard.class, Enqueue.options().scheduleAt("1m").expectedAt("2m")).plant("Cox");
-        Instant after = dbNow();
+        Instant after = clockNow();
         Map<String, Object> row2 = row(id2);
         assertBetween(before.plus(Duration.ofMinutes(1)), after.plus(Duration.ofMinutes(1)), instant(row2.get("schedule_at")));
         assertBetween(before.plus(Duration.ofMinutes(2)), after.plus(Duration.ofMinutes(2)), instant(row2.get("expected_at")));
@@ -311,7 +311,7 @@ class TaskClientTest extends TasksTestBase {
         String eat(String kind);
     }
 
-    private Instant dbNow() {
+    private Instant clockNow() {
         return instant(rows("SELECT clock_timestamp() AS now").get(0).get("now")).truncatedTo(ChronoUnit.MICROS);
     }
 
