@@ -295,9 +295,8 @@ public final class PQ implements AutoCloseable {
             if (pollInterval.compareTo(Duration.ofMillis(10)) < 0) {
                 throw new IllegalArgumentException("pollInterval must be >= 10ms: " + pollInterval);
             }
-            if (poolSize < 2) {
-                throw new IllegalArgumentException("poolSize must be >= 2 (a transaction and a blocking get "
-                        + "of another thread each hold one): " + poolSize);
+            if (poolSize < 1) {
+                throw new IllegalArgumentException("poolSize must be >= 1: " + poolSize);
             }
             if (connection != null) {
                 try {

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -274,12 +275,26 @@ class PQBuilderTest extends PgTest {
     }
 
     @Test
-    void build_rejectsPoolSizeUnderTwo() {
-        for (int size : new int[] {1, 0, -3}) {
+    void build_rejectsPoolSizeUnderOne() {
+        for (int size : new int[] {0, -3}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> PQ.builder().url(TestDatabase.url()).poolSize(size).build());
-            assertTrue(e.getMessage().startsWith("poolSize must be >= 2"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("poolSize must be >= 1"), e.getMessage());
             assertTrue(e.getMessage().endsWith(": " + size), "names the value: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void poolOfOne_servesABlockingGet_theListenerIsOutsideTheOwnedPool() throws Exception {
+        try (PQ one = builder().poolSize(1).build()) {
+            Queue<Object> q = one.queue("tiny");
+            q.put("ready");
+            assertEquals("ready", q.get(Duration.ofSeconds(5)).orElseThrow().data());
+            CompletableFuture<Optional<Job<Object>>> waiting =
+                    CompletableFuture.supplyAsync(() -> q.get(Duration.ofSeconds(20)));
+            Thread.sleep(300);
+            q.put("later");
+            assertEquals("later", waiting.get(30, TimeUnit.SECONDS).orElseThrow().data());
         }
     }
 
