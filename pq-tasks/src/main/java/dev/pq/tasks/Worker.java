@@ -153,16 +153,28 @@ public final class Worker implements AutoCloseable {
             throw new IllegalStateException("worker " + id + " was already started");
         }
         engine.checkOpen();
-        try {
-            locker.start();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new dev.pq.PQException("interrupted while starting worker " + id, e);
-        }
         completer.start();
         for (int i = 0; i < cfg.workerCount; i++) {
             Integer p = i < cfg.workerPriorities.size() ? cfg.workerPriorities.get(i) : null;
             startThread(p == null ? ANY : p, i);
+        }
+        try {
+            // The threads wait for jobs before the locker's first lock, so it sizes that lock by
+            // the real number of idle threads (plus the buffer).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (buffer.idle() < cfg.workerCount && System.nanoTime() - deadline < 0) {
+                Thread.sleep(1);
+            }
+            locker.start();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            buffer.close();
+            completer.close();
+            throw new dev.pq.PQException("interrupted while starting worker " + id, e);
+        } catch (RuntimeException e) {
+            buffer.close();
+            completer.close();
+            throw e;
         }
         long hb = cfg.heartbeatInterval.toMillis();
         scheduler.scheduleWithFixedDelay(this::heartbeat, 0, hb, TimeUnit.MILLISECONDS);
