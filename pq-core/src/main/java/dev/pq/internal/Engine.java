@@ -266,7 +266,8 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private static void bindWhen(PreparedStatement ps, int i, When w) throws SQLException {
+    /** Binds a {@link When} as two parameters: the absolute time and the offset in microseconds. */
+    public static void bindWhen(PreparedStatement ps, int i, When w) throws SQLException {
         ps.setObject(i, w.atForJdbc(), Types.TIMESTAMP_WITH_TIMEZONE);
         Long micros = w.inMicros();
         if (micros == null) {
@@ -276,12 +277,14 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private static Instant instant(ResultSet rs, int i) throws SQLException {
+    /** Reads a {@code timestamptz} column as an instant (null stays null). */
+    public static Instant instant(ResultSet rs, int i) throws SQLException {
         OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
     }
 
-    private static OffsetDateTime jdbc(Instant t) {
+    /** An instant as the JDBC driver binds a {@code timestamptz} (null stays null). */
+    public static OffsetDateTime jdbc(Instant t) {
         return t == null ? null : t.atOffset(ZoneOffset.UTC);
     }
 

@@ -59,7 +59,7 @@ public final class Admin {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new JobStats(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-                                rs.getLong(5), rs.getInt(6), TasksDb.instant(rs, 7)));
+                                rs.getLong(5), rs.getInt(6), Engine.instant(rs, 7)));
                     }
                 }
                 return out;
@@ -84,7 +84,7 @@ public final class Admin {
                                     id, host, pid, j.get("thread").asText(), Instant.parse(j.get("since").asText())));
                         }
                         out.add(new WorkerInfo(id, host, pid, Arrays.asList((String[]) rs.getArray(4).getArray()),
-                                rs.getInt(5), TasksDb.instant(rs, 6), TasksDb.instant(rs, 7), jobs, rs.getLong(9),
+                                rs.getInt(5), Engine.instant(rs, 6), Engine.instant(rs, 7), jobs, rs.getLong(9),
                                 rs.getLong(10)));
                     }
                 }
@@ -133,7 +133,7 @@ public final class Admin {
                     while (rs.next()) {
                         out.add(new FailedJob(rs.getLong(1), rs.getString(2), rs.getString(4), rs.getInt(3),
                                 TasksDb.text(rs.getString(5), rs.getBytes(6)), rs.getInt(7), rs.getString(11),
-                                rs.getString(12), TasksDb.instant(rs, 8), TasksDb.instant(rs, 13)));
+                                rs.getString(12), Engine.instant(rs, 8), Engine.instant(rs, 13)));
                     }
                 }
                 return out;

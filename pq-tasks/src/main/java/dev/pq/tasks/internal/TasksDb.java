@@ -10,8 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -41,8 +39,8 @@ public final class TasksDb {
             ps.setInt(2, priority);
             ps.setString(3, task);
             ps.setString(4, json);
-            bindWhen(ps, 5, schedule);
-            bindWhen(ps, 7, expected);
+            Engine.bindWhen(ps, 5, schedule);
+            Engine.bindWhen(ps, 7, expected);
             ps.setString(9, engine.sql().channel);
             ps.setString(10, queue);
             try (ResultSet rs = ps.executeQuery()) {
@@ -90,7 +88,7 @@ public final class TasksDb {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new LockedJob(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4),
-                            rs.getString(5), rs.getBytes(6), rs.getInt(7), instant(rs, 8), instant(rs, 10)));
+                            rs.getString(5), rs.getBytes(6), rs.getInt(7), Engine.instant(rs, 8), Engine.instant(rs, 10)));
                 }
             }
             return out;
@@ -138,7 +136,7 @@ public final class TasksDb {
     public void reschedule(Connection c, List<Long> ids, List<Instant> at) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.reschedule)) {
             ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
-            ps.setArray(2, c.createArrayOf("timestamptz", at.stream().map(TasksDb::jdbc).toArray()));
+            ps.setArray(2, c.createArrayOf("timestamptz", at.stream().map(Engine::jdbc).toArray()));
             ps.executeUpdate();
         }
     }
@@ -149,7 +147,7 @@ public final class TasksDb {
         try (PreparedStatement ps = c.prepareStatement(sql.fail)) {
             ps.setString(1, truncate(clean(message), 4_000));
             ps.setString(2, truncate(clean(backtrace), 32_000));
-            ps.setObject(3, jdbc(retryAt), Types.TIMESTAMP_WITH_TIMEZONE);
+            ps.setObject(3, Engine.jdbc(retryAt), Types.TIMESTAMP_WITH_TIMEZONE);
             ps.setBoolean(4, expire);
             ps.setLong(5, id);
             ps.executeUpdate();
@@ -174,25 +172,6 @@ public final class TasksDb {
             boxed[i] = ids[i];
         }
         return c.createArrayOf("bigint", boxed);
-    }
-
-    static void bindWhen(PreparedStatement ps, int i, When w) throws SQLException {
-        ps.setObject(i, w.atForJdbc(), Types.TIMESTAMP_WITH_TIMEZONE);
-        Long micros = w.inMicros();
-        if (micros == null) {
-            ps.setNull(i + 1, Types.BIGINT);
-        } else {
-            ps.setLong(i + 1, micros);
-        }
-    }
-
-    public static Instant instant(ResultSet rs, int i) throws SQLException {
-        OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
-    }
-
-    static OffsetDateTime jdbc(Instant t) {
-        return t == null ? null : t.atOffset(ZoneOffset.UTC);
     }
 
     /** The payload as text, for messages and listings. */
