@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * queue.get().ifPresent(job -> {
- *     System.out.println(job);  // Job[id=77709, queue=apples, size=18, enqueuedAt=..., scheduleAt=null, expectedAt=null]
+ *     log.info("{}", job);  // Job[id=77709, queue=apples, size=18, enqueuedAt=..., scheduleAt=null, expectedAt=null]
  *     eat(job.data());
  * });
  * }</pre>

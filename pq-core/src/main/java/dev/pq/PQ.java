@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *     pq.migrate();                                   // create or upgrade the table
  *     Queue<Object> apples = pq.queue("apples");
  *     apples.put(Map.of("kind", "Cox"));
- *     apples.get().ifPresent(job -> System.out.println(job.data()));
+ *     apples.get().ifPresent(job -> eat(job.data()));
  * }
  * }</pre>
  *

@@ -14,16 +14,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledOnOs;
-import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code pq work} in a child JVM, stopped with SIGTERM while a job runs. */
-@DisabledOnOs(OS.WINDOWS)
+/** {@code pq work} in a child JVM, stopped with SIGTERM while a job runs (POSIX signals only). */
 class SignalTest extends PgTest {
 
     @Test
     void sigterm_letsTheRunningJobFinish_thenExits_andRemovesThePidfile(@TempDir Path dir) throws Exception {
+        Assumptions.assumeFalse(System.getProperty("os.name").startsWith("Windows"), "SIGTERM needs a POSIX system");
         Tasks tasks = TestSetup.register(Tasks.create(pq));
         tasks.enqueue(TestSetup.Sleep.class, 1_500L);
         Path pidfile = dir.resolve("worker.pid");
