@@ -121,6 +121,8 @@ public final class Queue<T> implements Iterable<Job<T>> {
     /**
      * Enqueues a job in the caller's transaction: getters see it only once {@code connection}
      * commits, and a rollback removes it. pq does not commit or close the connection.
+     * (On a {@code Queue<Object>}, {@code put(connection, "text")} is ambiguous with
+     * {@link #put(Object, String)}: write {@code put(connection, (Object) "text")}.)
      */
     public long put(Connection connection, T data) {
         return put(Objects.requireNonNull(connection, "connection"), data, When.NONE, When.NONE);
