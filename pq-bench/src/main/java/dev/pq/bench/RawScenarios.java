@@ -21,12 +21,13 @@ final class RawScenarios {
     }
 
     static List<Scenario> all() {
-        return List.of(insert(), batch(), dequeueAdvisory());
+        return List.of(insert(1), insert(4), batch(1), batch(4), copy(1), copy(4), dequeueAdvisory(1),
+                dequeueAdvisory(4), dequeueAdvisory(16), batchClaim(1), batchClaim(4));
     }
 
     /** One single-row INSERT per transaction (auto-commit), prepared once. */
-    static Scenario insert() {
-        return new RateScenario("raw.insert.t1", "raw single-row INSERT, autocommit", "tx/s", 1) {
+    static Scenario insert(int threads) {
+        return new RateScenario("raw.insert.t" + threads, "raw single-row INSERT, autocommit", "tx/s", threads) {
             @Override
             RateRunner.Loop loop(BenchDb db, int thread) throws Exception {
                 Connection c = db.connect();
@@ -51,8 +52,8 @@ final class RawScenarios {
     }
 
     /** One multi-row INSERT ... VALUES of 1,000 rows per transaction, prepared once. */
-    static Scenario batch() {
-        return new RateScenario("raw.batch1000.t1", "raw 1,000-row INSERT ... VALUES", "rows/s", 1) {
+    static Scenario batch(int threads) {
+        return new RateScenario("raw.batch1000.t" + threads, "raw 1,000-row INSERT ... VALUES", "rows/s", threads) {
             @Override
             RateRunner.Loop loop(BenchDb db, int thread) throws Exception {
                 StringBuilder sql = new StringBuilder("INSERT INTO " + BenchDb.RAW_TABLE + " (queue, data) VALUES ");
@@ -86,9 +87,9 @@ final class RawScenarios {
      * A job deleted by another client after the walk (advisory locks ignore MVCC) is re-checked by
      * the DELETE's row count and skipped.
      */
-    static Scenario dequeueAdvisory() {
-        return new RateScenario("raw.dequeue.advisory.t1", "raw advisory dequeue: lock, DELETE, unlock",
-                "jobs/s", 1) {
+    static Scenario dequeueAdvisory(int threads) {
+        return new RateScenario("raw.dequeue.advisory.t" + threads, "raw advisory dequeue: lock, DELETE, unlock",
+                "jobs/s", threads) {
             @Override
             void before(BenchDb db, BenchConfig config) throws Exception {
                 db.refill(BenchDb.RAW_TABLE, QUEUE, config.prefill());
@@ -136,6 +137,84 @@ final class RawScenarios {
                             }
                             // another client deleted it between its snapshot and our lock: next one
                         }
+                    }
+
+                    @Override
+                    public void close() throws SQLException {
+                        c.close();
+                    }
+                };
+            }
+        };
+    }
+
+    /** One {@code COPY ... FROM STDIN} of 1,000 rows per transaction (text format). */
+    static Scenario copy(int threads) {
+        return new RateScenario("raw.copy1000.t" + threads, "raw 1,000-row COPY FROM STDIN", "rows/s", threads) {
+            @Override
+            RateRunner.Loop loop(BenchDb db, int thread) throws Exception {
+                Connection c = db.connect();
+                org.postgresql.copy.CopyManager copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+                StringBuilder text = new StringBuilder();
+                for (int i = 0; i < BATCH; i++) {
+                    text.append(QUEUE).append('\t').append(BenchDb.PAYLOAD).append('\n');
+                }
+                byte[] bytes = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                String sql = "COPY " + BenchDb.RAW_TABLE + " (queue, data) FROM STDIN";
+                return new RateRunner.Loop() {
+                    @Override
+                    public long step() throws Exception {
+                        return copy.copyIn(sql, new java.io.ByteArrayInputStream(bytes));
+                    }
+
+                    @Override
+                    public void close() throws SQLException {
+                        c.close();
+                    }
+                };
+            }
+        };
+    }
+
+    /**
+     * Two-phase batches like a worker (shared/bench's {@code dequeue_batch_claim.sql}): claim up
+     * to 100 ready jobs ({@code UPDATE ... SET locked_by} over {@code FOR UPDATE SKIP LOCKED},
+     * commit), then complete them with one {@code DELETE} (second commit).
+     */
+    static Scenario batchClaim(int threads) {
+        return new RateScenario("raw.claim100.t" + threads, "raw batch of 100: claim (SKIP LOCKED), then DELETE",
+                "jobs/s", threads) {
+            @Override
+            void before(BenchDb db, BenchConfig config) throws Exception {
+                db.refill(BenchDb.RAW_TABLE, QUEUE, config.prefill() * 5); // ~80,000 jobs/s: more to take
+            }
+
+            @Override
+            RateRunner.Loop loop(BenchDb db, int thread) throws Exception {
+                Connection c = db.connect();
+                PreparedStatement claim = c.prepareStatement("UPDATE " + BenchDb.RAW_TABLE
+                        + " SET locked_by = ? WHERE id IN (SELECT id FROM " + BenchDb.RAW_TABLE
+                        + " WHERE queue = ? AND schedule_at IS NULL AND locked_by IS NULL ORDER BY expected_at, id "
+                        + "LIMIT 100 FOR UPDATE SKIP LOCKED) RETURNING id, data");
+                claim.setInt(1, thread + 1);
+                claim.setString(2, QUEUE);
+                PreparedStatement delete = c.prepareStatement("DELETE FROM " + BenchDb.RAW_TABLE + " WHERE locked_by = ?");
+                delete.setInt(1, thread + 1);
+                return new RateRunner.Loop() {
+                    @Override
+                    public long step() throws Exception {
+                        int n = 0;
+                        try (ResultSet rs = claim.executeQuery()) {
+                            while (rs.next()) {
+                                rs.getString(2);
+                                n++;
+                            }
+                        }
+                        if (n == 0) {
+                            return -1;
+                        }
+                        delete.executeUpdate();
+                        return n;
                     }
 
                     @Override
