@@ -36,7 +36,8 @@ final class Report {
             new Ratio("get / raw advisory dequeue, 1 thread", "pq.get.t1", "raw.dequeue.advisory.t1"),
             new Ratio("worker drain, 1 thread / raw claim-100-then-delete, 1", "pq.drain.t1", "raw.claim100.t1"),
             new Ratio("worker drain, 4 threads / raw claim-100-then-delete, 4", "pq.drain.t4", "raw.claim100.t4"),
-            new Ratio("worker drain, 16 threads / raw claim-100-then-delete, 4", "pq.drain.t16", "raw.claim100.t4"));
+            new Ratio("worker drain, 16 threads / raw claim-100-then-delete, 4", "pq.drain.t16", "raw.claim100.t4"),
+            new Ratio("drain buffer 100, 4 threads / raw claim-100-then-delete, 4", "pq.drain.b100.t4", "raw.claim100.t4"));
 
     static final List<Ratio> PEERS = List.of(
             new Ratio("put, 1 thread / graphile-worker addJob", "pq.put.t1", "peer.graphile.addJob.t1"),
@@ -106,7 +107,7 @@ final class Report {
     static Result best(Map<String, Result> results, String prefix, String id) {
         Result best = null;
         for (Result r : results.values()) {
-            if (r.scenario().id().startsWith(prefix) && (best == null || r.median() > best.median())) {
+            if (r.scenario().id().matches(prefix) && (best == null || r.median() > best.median())) {
                 best = r;
             }
         }
@@ -131,19 +132,16 @@ final class Report {
             String fmt = latency ? "%,11.3f" : "%,11.0f";
             StringBuilder note = new StringBuilder();
             if (latency) {
-                note.append(String.format("p99 %.2f ms, max %.1f ms", r.extraMedian("p99ms"),
-                        Math.max(r.extraMax("maxMs"), r.extraMax("max"))));
-                if (Double.isNaN(r.extraMedian("p99ms"))) {
-                    note.setLength(0);
-                    note.append(String.format("p99 %.2f ms, max %.1f ms", r.extraMedian("p99"), r.extraMax("max")));
-                }
+                boolean node = Double.isNaN(r.extraMedian("p99ms"));
+                note.append(String.format("p99 %.2f ms, max %.1f ms ", r.extraMedian(node ? "p99" : "p99ms"),
+                        r.extraMax(node ? "max" : "maxMs")));
             }
             if (!Double.isNaN(r.extraMedian("startupMs"))) {
-                note.append(String.format("start-up %.0f ms, steady %,.0f/s", r.extraMedian("startupMs"),
+                note.append(String.format("start-up %.0f ms, steady %,.0f/s ", r.extraMedian("startupMs"),
                         r.extraMedian("steadyPerSec")));
             }
             if (dry) {
-                note.append(" ran dry: raise bench.prefill");
+                note.append("ran dry: raise bench.prefill ");
             }
             Object seq = r.runs().isEmpty() ? null : r.runs().get(0).extra().get("seqScan");
             if (seq != null) {

@@ -40,7 +40,8 @@ final class WorkerScenarios {
     }
 
     static List<Scenario> all() {
-        return List.of(drain(1), drain(4), drain(16), workerLatency(), getLatency());
+        return List.of(drain(1, null), drain(4, null), drain(16, null), drain(1, 100), drain(4, 100), drain(16, 100),
+                workerLatency(), getLatency());
     }
 
     /** Jobs per drain repeat (100,000 by default; the warm-up drains a fifth). */
@@ -48,11 +49,6 @@ final class WorkerScenarios {
         return BenchConfig.integer("drainJobs", 100_000);
     }
 
-    /** The worker's buffer in the drain (unset: the worker's default). */
-    static Integer drainBuffer() {
-        String s = BenchConfig.setting("workerBuffer", "");
-        return s.isEmpty() ? null : Integer.parseInt(s);
-    }
 
     /**
      * Fills the table with {@code n} ready no-op jobs in one statement (the shape pq-tasks'
@@ -70,11 +66,12 @@ final class WorkerScenarios {
     }
 
     /**
-     * One worker process ({@code Worker} with {@code threads} threads and its default settings)
+     * One worker process ({@code Worker} with {@code threads} threads, its default settings, or
+     * {@code maximumBufferSize(buffer)}: the same knob as graphile-worker's local queue size)
      * drains {@link #drainJobs()} pre-inserted no-op jobs; the time runs from {@code start()}
      * until every job ran and the table is empty (completions flushed).
      */
-    static Scenario drain(int threads) {
+    static Scenario drain(int threads, Integer buffer) {
         return new Scenario() {
             private PQ pq;
             private Tasks tasks;
@@ -84,12 +81,12 @@ final class WorkerScenarios {
 
             @Override
             public String id() {
-                return "pq.drain.t" + threads;
+                return buffer == null ? "pq.drain.t" + threads : "pq.drain.b" + buffer + ".t" + threads;
             }
 
             @Override
             public String title() {
-                return "pq worker drains 100k no-op jobs";
+                return "pq worker drains 100k no-op jobs" + (buffer == null ? ", defaults" : ", buffer " + buffer);
             }
 
             @Override
@@ -129,7 +126,6 @@ final class WorkerScenarios {
                 fill(db, n);
                 done.set(0);
                 Worker.Builder b = Worker.builder(tasks).queues(DRAIN_QUEUE).workerCount(threads);
-                Integer buffer = drainBuffer();
                 if (buffer != null) {
                     b.maximumBufferSize(buffer);
                 }
