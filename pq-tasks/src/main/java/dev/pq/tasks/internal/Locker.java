@@ -184,8 +184,11 @@ public final class Locker implements AutoCloseable {
             drained = true;
             return false;
         }
-        int threshold = buffer.idle() > 0 ? buffer.maxIdleThreshold() : ANY;
-        int maxPriority = Math.min(threshold, ANY);
+        // One read: with idle() and maxIdleThreshold() as two calls, a thread taking a job in
+        // between left no idle thread, the threshold became Integer.MIN_VALUE, the query found no
+        // candidate, and the locker slept a whole poll interval with jobs waiting.
+        int threshold = buffer.maxIdleThreshold();
+        int maxPriority = threshold == Integer.MIN_VALUE ? ANY : Math.min(threshold, ANY);
         int candidates = Math.max(capacity * 2, 16);
         int[] seen = {0};
         long[] ids = db.lock(connection, list, maxPriority, held, capacity, candidates, seen);
