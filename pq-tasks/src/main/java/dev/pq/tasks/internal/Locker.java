@@ -253,6 +253,15 @@ public final class Locker implements AutoCloseable {
             c.close();
             throw e;
         }
+        // The lock statement's limits and arrays are parameters, so PostgreSQL's default plan cache
+        // mode keeps planning it afresh on every call (a custom plan costs more than running it).
+        // The generic plan reads the same partial indexes; this connection runs only the locker's
+        // few statements, so cache it once. (PostgreSQL 12+; older servers keep planning.)
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute("SET plan_cache_mode = force_generic_plan");
+        } catch (SQLException e) {
+            log.debug("plan_cache_mode not set on the locker connection: {}", e.toString());
+        }
         connection = c;
         if (queues.hasGlobs()) {
             known.addAll(db.queueNames(c));
