@@ -21,7 +21,8 @@ final class RawScenarios {
     }
 
     static List<Scenario> all() {
-        return List.of(insert(1), insert(4), batch(1), batch(4), copy(1), copy(4), dequeueAdvisory(1),
+        return List.of(insert(1), insert(4), insertNotify(1), insertNotify(4), batch(1), batch(4), copy(1), copy(4),
+                copyIds(1), dequeueAdvisory(1),
                 dequeueAdvisory(4), dequeueAdvisory(16), batchClaim(1), batchClaim(4));
     }
 
@@ -214,6 +215,81 @@ final class RawScenarios {
                             return -1;
                         }
                         delete.executeUpdate();
+                        return n;
+                    }
+
+                    @Override
+                    public void close() throws SQLException {
+                        c.close();
+                    }
+                };
+            }
+        };
+    }
+
+    /**
+     * The single-row INSERT with a {@code pg_notify} in the same statement, as pq's put does: a
+     * committing transaction that has notified holds PostgreSQL's one notify-queue lock until its
+     * commit is flushed, so concurrent notifying commits cannot share a WAL flush.
+     */
+    static Scenario insertNotify(int threads) {
+        return new RateScenario("raw.insertNotify.t" + threads, "raw single-row INSERT + pg_notify, autocommit",
+                "tx/s", threads) {
+            @Override
+            RateRunner.Loop loop(BenchDb db, int thread) throws Exception {
+                Connection c = db.connect();
+                PreparedStatement ps = c.prepareStatement("WITH j AS (INSERT INTO " + BenchDb.RAW_TABLE
+                        + " (queue, data) VALUES (?, CAST(? AS jsonb)) RETURNING id) SELECT id, pg_notify('raw_bench', ?) FROM j");
+                return new RateRunner.Loop() {
+                    @Override
+                    public long step() throws Exception {
+                        ps.setString(1, QUEUE);
+                        ps.setString(2, BenchDb.PAYLOAD);
+                        ps.setString(3, QUEUE);
+                        ps.executeQuery().close();
+                        return 1;
+                    }
+
+                    @Override
+                    public void close() throws SQLException {
+                        c.close();
+                    }
+                };
+            }
+        };
+    }
+
+    /**
+     * What a COPY-based putAll would have to do to return the ids in order: take 1,000 ids from
+     * the sequence, COPY the rows with them, notify, commit (one transaction, four round trips).
+     */
+    static Scenario copyIds(int threads) {
+        return new RateScenario("raw.copyIds1000.t" + threads, "raw 1,000 ids + COPY + notify, one tx", "rows/s", threads) {
+            @Override
+            RateRunner.Loop loop(BenchDb db, int thread) throws Exception {
+                Connection c = db.connect();
+                c.setAutoCommit(false);
+                org.postgresql.copy.CopyManager copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+                PreparedStatement ids = c.prepareStatement("SELECT nextval('" + BenchDb.RAW_TABLE
+                        + "_id_seq') FROM generate_series(1, ?)");
+                ids.setInt(1, BATCH);
+                PreparedStatement notify = c.prepareStatement("SELECT pg_notify('raw_bench', ?)");
+                notify.setString(1, QUEUE);
+                String sql = "COPY " + BenchDb.RAW_TABLE + " (id, queue, data) FROM STDIN";
+                return new RateRunner.Loop() {
+                    @Override
+                    public long step() throws Exception {
+                        StringBuilder text = new StringBuilder(BATCH * 64);
+                        try (ResultSet rs = ids.executeQuery()) {
+                            while (rs.next()) {
+                                text.append(rs.getLong(1)).append('\t').append(QUEUE).append('\t')
+                                        .append(BenchDb.PAYLOAD).append('\n');
+                            }
+                        }
+                        long n = copy.copyIn(sql, new java.io.ByteArrayInputStream(
+                                text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                        notify.executeQuery().close();
+                        c.commit();
                         return n;
                     }
 
