@@ -124,13 +124,9 @@ public final class Worker implements AutoCloseable {
         });
     }
 
-    /**
-     * Called as threads go idle and take jobs. The locker refills only once half the buffer is
-     * free (or it is empty), so it is woken only then, not twice per job.
-     */
     private void capacityChanged() {
         Locker l = locker;
-        if (l != null && buffer.capacity(cfg.maximumBufferSize) >= Math.max(1, (cfg.maximumBufferSize + 1) / 2)) {
+        if (l != null) {
             l.wake(false);
         }
     }

@@ -66,11 +66,6 @@ public final class Buffer {
         return idleThresholds.size();
     }
 
-    /** How many more jobs may be locked: idle threads plus {@code bufferSize}, less the jobs waiting (one snapshot). */
-    public synchronized int capacity(int bufferSize) {
-        return idleThresholds.size() + bufferSize - jobs.size();
-    }
-
     /** Jobs waiting for a thread. */
     public synchronized int size() {
         return jobs.size();
