@@ -135,11 +135,14 @@ final class NodePeers {
             return null;
         }
         Path dir = shared;
-        if (!Files.isDirectory(dir.resolve("node_modules"))) {
-            if (!Files.isWritable(dir)) {
+        if (!Files.isDirectory(dir.resolve("node_modules")) || !writable(dir)) {
+            // The scripts write node_modules/ and results/ next to themselves: a read-only folder
+            // (by its mode bits: root may write anywhere) is used through a copy in /tmp.
+            if (!writable(dir)) {
                 Path copy = Path.of(System.getProperty("java.io.tmpdir"), "pq-peer-bench");
-                if (!Files.isDirectory(copy.resolve("node_modules"))) {
-                    if (!exec(List.of("cp", "-r", shared + "/.", copy.toString()), null, notes)
+                if (!copy.equals(shared)) { // refresh the scripts; keep an installed node_modules/
+                    Files.createDirectories(copy);
+                    if (!exec(List.of("cp", "-rf", shared + "/.", copy.toString()), null, notes)
                             || !exec(List.of("chmod", "-R", "u+w", copy.toString()), null, notes)) {
                         notes.add("Node peers skipped: could not copy " + shared + " to " + copy);
                         return null;
@@ -156,6 +159,15 @@ final class NodePeers {
             }
         }
         return dir;
+    }
+
+    private static boolean writable(Path dir) {
+        try {
+            return Files.getPosixFilePermissions(dir).contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE)
+                    && Files.isWritable(dir);
+        } catch (IOException | UnsupportedOperationException e) {
+            return Files.isWritable(dir);
+        }
     }
 
     private static Path locate() {
