@@ -322,9 +322,11 @@ final class WorkerScenarios {
             long gap = latencyGapMillis();
             long t0 = System.nanoTime();
             long[] lat = new long[n];
+            long[] putNs = new long[n];
             for (int i = 0; i < n; i++) {
                 sentAt[i] = System.nanoTime();
                 send(i);
+                putNs[i] = System.nanoTime() - sentAt[i];
                 if (!arrived.tryAcquire(10, TimeUnit.SECONDS)) {
                     throw new IllegalStateException(id + ": job " + i + " did not start within 10 s");
                 }
@@ -334,6 +336,9 @@ final class WorkerScenarios {
             double seconds = (System.nanoTime() - t0) / 1e9;
             Map<String, Object> more = new LinkedHashMap<>();
             more.put("gapMs", gap);
+            long[] sorted = putNs.clone();
+            java.util.Arrays.sort(sorted);
+            more.put("putP50Ms", Latencies.round(Latencies.percentile(sorted, 50)));
             return Latencies.run(lat, seconds, more);
         }
 
