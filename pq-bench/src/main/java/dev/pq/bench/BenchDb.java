@@ -116,6 +116,14 @@ final class BenchDb implements AutoCloseable {
         }
     }
 
+    /** A server setting ({@code SHOW name}). */
+    String setting(String name) throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW " + name)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     long count(String sql) throws SQLException {
         try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
@@ -156,7 +164,7 @@ final class BenchDb implements AutoCloseable {
         out.put("url", url.replaceAll("(password=)[^&]*", "$1***"));
         try (Connection c = connect(); Statement st = c.createStatement()) {
             for (String setting : new String[] {"server_version", "synchronous_commit", "fsync", "shared_buffers",
-                    "max_connections"}) {
+                    "max_connections", "autovacuum", "autovacuum_naptime"}) {
                 try (ResultSet rs = st.executeQuery("SHOW " + setting)) {
                     rs.next();
                     out.put(setting, rs.getString(1));

@@ -197,8 +197,10 @@ public final class BenchMain {
         Map<String, Object> extra = new LinkedHashMap<>(run.extra());
         extra.putAll(cpu.stop());
         run = new Scenario.Run(run.value(), run.units(), run.seconds(), extra);
-        System.out.printf("churn: processed %,.0f/s; table+indexes %,d -> %,d bytes (max %,d)%n", run.value(),
-                extra.get("startTotalBytes"), extra.get("endTotalBytes"), extra.get("maxTotalBytes"));
+        System.out.printf("churn: processed %,.0f/s; table+indexes %,d -> %,d bytes (max %,d); backlog at end %,d; "
+                        + "server autovacuum %s, harness VACUUMs %s%n", run.value(), extra.get("startTotalBytes"),
+                extra.get("endTotalBytes"), extra.get("maxTotalBytes"), extra.get("backlogAtEnd"),
+                Boolean.TRUE.equals(extra.get("serverAutovacuum")) ? "on" : "OFF", extra.get("harnessVacuums"));
         Report.External s = new Report.External("pq.churn", "steady put+work at half max (" + length.toSeconds() + " s)",
                 "jobs/s", 4);
         return new Report.Result(s, List.of(run), Stats.of(List.of(run.value())));
