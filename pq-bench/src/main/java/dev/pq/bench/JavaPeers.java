@@ -146,7 +146,7 @@ final class JavaPeers {
 
     /** N pre-scheduled one-time tasks; a scheduler with {@code threads} threads runs them all. */
     static Scenario dbsExecute(int threads) {
-        return new FixedWork("peer.dbscheduler.execute.t" + threads, "db-scheduler executes 20k no-op tasks", threads) {
+        return new FixedWork("peer.dbscheduler.execute.t" + threads, String.format("db-scheduler executes %,d no-op tasks", executeJobs()), threads) {
             private String url;
 
             @Override
@@ -287,7 +287,7 @@ final class JavaPeers {
      * the last one's, so the poll interval's start-up wait is left out (see extras).
      */
     static Scenario jobrunrExecute(int threads) {
-        return new FixedWork("peer.jobrunr.execute.t" + threads, "JobRunr executes 20k no-op jobs (steady)", threads) {
+        return new FixedWork("peer.jobrunr.execute.t" + threads, String.format("JobRunr executes %,d no-op jobs (steady)", executeJobs()), threads) {
             @Override
             Run drain(BenchDb db, int n) throws Exception {
                 try (HikariDataSource ds = pool(jobrunrDatabase(db), threads + 6)) {

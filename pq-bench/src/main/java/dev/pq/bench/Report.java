@@ -136,9 +136,10 @@ final class Report {
             StringBuilder note = new StringBuilder();
             if (latency) {
                 boolean node = Double.isNaN(r.extraMedian("p99ms"));
-                note.append(String.format("p99 %.2f ms, max %.1f ms; the put itself %.2f ms ",
-                        r.extraMedian(node ? "p99" : "p99ms"), r.extraMax(node ? "max" : "maxMs"),
-                        r.extraMedian(node ? "addJobP50" : "putP50Ms")));
+                note.append(String.format("p99 %.2f ms, max %.1f ms", r.extraMedian(node ? "p99" : "p99ms"),
+                        r.extraMax(node ? "max" : "maxMs")));
+                double put = r.extraMedian(node ? "addJobP50" : "putP50Ms");
+                note.append(Double.isNaN(put) ? " " : String.format("; the put itself %.2f ms ", put));
             }
             if (!Double.isNaN(r.extraMedian("startupMs"))) {
                 note.append(String.format("start-up %.0f ms, steady %,.0f/s ", r.extraMedian("startupMs"),

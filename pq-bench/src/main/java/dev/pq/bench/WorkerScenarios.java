@@ -86,7 +86,8 @@ final class WorkerScenarios {
 
             @Override
             public String title() {
-                return "pq worker drains 100k no-op jobs" + (buffer == null ? ", defaults" : ", buffer " + buffer);
+                return String.format("pq worker drains %,d no-op jobs", drainJobs())
+                        + (buffer == null ? ", defaults" : ", buffer " + buffer);
             }
 
             @Override
