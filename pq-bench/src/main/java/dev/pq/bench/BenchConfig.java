@@ -49,16 +49,35 @@ record BenchConfig(Duration warmup, Duration duration, int repeats, int prefill,
         return only.isEmpty() || only.stream().anyMatch(id::startsWith);
     }
 
-    private static Duration seconds(String key, String dflt) {
+    static int integer(String key, int dflt) {
+        String s = setting(key, Integer.toString(dflt));
+        try {
+            return Integer.parseInt(s.replace("_", "").replace(",", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bench." + key + " must be a whole number: \"" + s + "\"", e);
+        }
+    }
+
+    /** Seconds as a number ({@code 30}, {@code 2.5}) or with a unit ({@code 30s}, {@code 10m}). */
+    static Duration seconds(String key, String dflt) {
         String s = setting(key, dflt);
         try {
+            if (s.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            }
+            if (s.endsWith("m")) {
+                return Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 60_000));
+            }
+            if (s.endsWith("s")) {
+                s = s.substring(0, s.length() - 1);
+            }
             return Duration.ofMillis(Math.round(Double.parseDouble(s) * 1000));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("bench." + key + " must be a number of seconds: \"" + s + "\"", e);
         }
     }
 
-    private static String setting(String key, String dflt) {
+    static String setting(String key, String dflt) {
         String v = System.getProperty("bench." + key);
         if (v == null || v.isBlank()) {
             v = System.getenv("BENCH_" + key.toUpperCase(java.util.Locale.ROOT));

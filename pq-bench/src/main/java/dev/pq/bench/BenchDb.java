@@ -49,8 +49,10 @@ final class BenchDb implements AutoCloseable {
         db.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE", "CREATE SCHEMA " + SCHEMA,
                 "CREATE TABLE " + RAW_TABLE + " (id bigserial PRIMARY KEY, queue text NOT NULL, "
                         + "enqueued_at timestamptz NOT NULL DEFAULT clock_timestamp(), schedule_at timestamptz, "
-                        + "expected_at timestamptz, data jsonb, bytes bytea, "
+                        + "expected_at timestamptz, data jsonb, bytes bytea, locked_by integer, "
                         + "CHECK (data IS NULL OR bytes IS NULL))",
+                // Only the raw batch claim-then-delete uses locked_by (as in shared/bench's pgbench script).
+                "CREATE INDEX raw_jobs_locked_idx ON " + RAW_TABLE + " (locked_by) WHERE locked_by IS NOT NULL",
                 "CREATE INDEX raw_jobs_ready_idx ON " + RAW_TABLE + " (queue, expected_at, id) "
                         + "WHERE schedule_at IS NULL",
                 "CREATE INDEX raw_jobs_scheduled_idx ON " + RAW_TABLE + " (queue, schedule_at) "
@@ -64,6 +66,69 @@ final class BenchDb implements AutoCloseable {
     /** A new PQ on the benchmark table, owning a pool of {@code poolSize}. */
     PQ pq(int poolSize) {
         return PQ.builder().url(url).schema(SCHEMA).table("queue").poolSize(poolSize).build();
+    }
+
+    /** A new PQ on another table of the benchmark schema (migrated by the caller). */
+    PQ pq(int poolSize, String table) {
+        return PQ.builder().url(url).schema(SCHEMA).table(table).poolSize(poolSize).build();
+    }
+
+    /**
+     * The JDBC URL of another database on the same server, created if missing (the Java peers
+     * get databases of their own, as the Node peers do).
+     */
+    String database(String name) throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
+                if (!rs.next()) {
+                    st.execute("CREATE DATABASE " + name);
+                }
+            }
+        }
+        return url.replaceFirst("^(jdbc:postgresql://[^/?]*/)[^?]*", "$1" + name);
+    }
+
+    /** The server as a libpq URL (for the Node peers), with {@code database} as the database. */
+    String libpqUrl(String database) throws SQLException {
+        try (Connection c = connect()) {
+            java.sql.DatabaseMetaData md = c.getMetaData();
+            String user = md.getUserName();
+            Matcher m = Pattern.compile("jdbc:postgresql://([^/?]*)").matcher(url);
+            String host = m.find() ? m.group(1) : "127.0.0.1:5432";
+            Matcher pw = Pattern.compile("[?&]password=([^&]*)").matcher(url);
+            String auth = user + (pw.find() ? ":" + pw.group(1) : "");
+            return "postgres://" + auth + "@" + host + "/" + database;
+        }
+    }
+
+    /** Table and index bytes of a table: {table, indexes, total}. */
+    long[] sizes(String table) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT pg_table_size(CAST(? AS regclass)), pg_indexes_size(CAST(? AS regclass)), "
+                        + "pg_total_relation_size(CAST(? AS regclass))")) {
+            for (int i = 1; i <= 3; i++) {
+                ps.setString(i, table);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)};
+            }
+        }
+    }
+
+    /** A server setting ({@code SHOW name}). */
+    String setting(String name) throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW " + name)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    long count(String sql) throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** A new auto-commit connection, for the raw-SQL scenarios. */
@@ -99,7 +164,7 @@ final class BenchDb implements AutoCloseable {
         out.put("url", url.replaceAll("(password=)[^&]*", "$1***"));
         try (Connection c = connect(); Statement st = c.createStatement()) {
             for (String setting : new String[] {"server_version", "synchronous_commit", "fsync", "shared_buffers",
-                    "max_connections"}) {
+                    "max_connections", "autovacuum", "autovacuum_naptime"}) {
                 try (ResultSet rs = st.executeQuery("SHOW " + setting)) {
                     rs.next();
                     out.put(setting, rs.getString(1));

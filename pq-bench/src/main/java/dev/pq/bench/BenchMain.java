@@ -23,12 +23,18 @@ public final class BenchMain {
     private BenchMain() {
     }
 
-    /** Every scenario, in the order they run. Later scenarios (peers, latency, drain) go here. */
+    /** Every interleaved scenario, in the order each round runs them. */
     static List<Scenario> scenarios() {
         List<Scenario> all = new ArrayList<>(RawScenarios.all());
         all.addAll(PqScenarios.all());
+        all.addAll(WorkerScenarios.all());
+        all.addAll(DeepScenarios.all());
+        all.addAll(JavaPeers.all());
         return all;
     }
+
+    /** Ids of what runs outside the rounds, for bench.only. */
+    static final List<String> OTHER_IDS = List.of("peer.graphile", "peer.pgboss", "pq.churn");
 
     /** Which pq-core is measured: where its classes came from and its schema version. */
     static Map<String, Object> pqBuild() {
@@ -42,9 +48,11 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         BenchConfig config = BenchConfig.load();
         List<Scenario> selected = scenarios().stream().filter(s -> config.selected(s.id())).toList();
-        if (selected.isEmpty()) {
+        boolean nodePeers = config.selected("peer.graphile") || config.selected("peer.pgboss");
+        boolean churn = config.selected("pq.churn");
+        if (selected.isEmpty() && !nodePeers && !churn) {
             System.err.println("no scenario matches bench.only=" + config.only() + "; ids: "
-                    + scenarios().stream().map(Scenario::id).toList());
+                    + scenarios().stream().map(Scenario::id).toList() + " " + OTHER_IDS);
             System.exit(2);
         }
         System.out.printf("pq-bench: %d scenarios, warm-up %.1f s, %d x %.1f s each, prefill %,d jobs; "
@@ -52,16 +60,43 @@ public final class BenchMain {
                 config.duration().toMillis() / 1e3, config.prefill(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
         System.out.println("pq-core: " + pqBuild());
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("loadBefore", loadAverage());
+        List<String> notes = new ArrayList<>();
         Map<String, Report.Result> results;
         Map<String, Object> server;
+        long started = System.nanoTime();
         try (BenchDb db = BenchDb.open()) {
             server = db.info();
-            System.out.printf("database: %s PostgreSQL %s, synchronous_commit=%s%n",
+            System.out.printf("database: %s PostgreSQL %s, synchronous_commit=%s; load average %s%n",
                     db.embedded ? "embedded" : "PQ_DATABASE_URL", server.get("server_version"),
-                    server.get("synchronous_commit"));
+                    server.get("synchronous_commit"), context.get("loadBefore"));
             results = measure(db, config, selected);
+            Report.Result best = Report.best(results, "pq\\.drain\\..*", "pq.drain.best");
+            if (best != null) {
+                results.put("pq.drain.best", best);
+            }
+            if (nodePeers) {
+                NodePeers.Outcome node = NodePeers.run(db);
+                notes.addAll(node.notes());
+                context.put("nodePeersDir", node.dir());
+                for (NodePeers.Figure f : node.figures()) {
+                    List<Scenario.Run> runs = new ArrayList<>();
+                    for (int i = 0; i < f.values().size(); i++) {
+                        runs.add(new Scenario.Run(f.values().get(i), 0, 0, f.rows().get(i)));
+                    }
+                    results.put(f.id(), new Report.Result(new Report.External(f.id(), f.title(), f.unit(), f.threads()),
+                            runs, Stats.of(f.values())));
+                }
+                context.put("loadAfterNodePeers", loadAverage());
+            }
+            if (churn) {
+                results.put("pq.churn", churn(db, results));
+            }
         }
-        Report report = new Report(config, server, results);
+        context.put("loadAfter", loadAverage());
+        context.put("minutes", Math.round((System.nanoTime() - started) / 6e10 * 10) / 10.0);
+        Report report = new Report(config, server, results, context, notes);
         System.out.println();
         report.print(System.out);
         System.out.println("results: " + report.write());
@@ -77,7 +112,7 @@ public final class BenchMain {
         if (!config.warmup().isZero()) {
             System.out.print("warm-up:");
             for (Scenario s : scenarios) {
-                once(db, config, s, config.warmup());
+                once(db, config, s, null);
                 System.out.print(" " + s.id());
                 System.out.flush();
             }
@@ -89,7 +124,8 @@ public final class BenchMain {
             for (Scenario s : scenarios) {
                 Scenario.Run run = once(db, config, s, config.duration());
                 runs.computeIfAbsent(s.id(), k -> new ArrayList<>()).add(run);
-                System.out.printf(" %s %,.0f%s", s.id(), run.value(), run.extra().containsKey("ranDry") ? "*" : "");
+                System.out.printf(s.unit().startsWith("ms") ? " %s %.3f%s" : " %s %,.0f%s", s.id(), run.value(),
+                        run.extra().containsKey("ranDry") ? "*" : "");
                 System.out.flush();
             }
             System.out.println();
@@ -106,9 +142,76 @@ public final class BenchMain {
             throws Exception {
         s.setUp(db);
         try {
-            return s.run(db, config, length);
+            CpuSampler cpu = CpuSampler.start();
+            Scenario.Run run;
+            try {
+                run = length == null ? s.warmup(db, config) : s.run(db, config, length);
+            } finally {
+                cpu.close();
+            }
+            Map<String, Object> extra = new LinkedHashMap<>(run.extra());
+            extra.putAll(cpu.stop());
+            return new Scenario.Run(run.value(), run.units(), run.seconds(), extra);
         } finally {
             s.tearDown();
+        }
+    }
+
+    /** Churn at half the measured maximum of put+work (put with 4 threads, or the best drain). */
+    private static Report.Result churn(BenchDb db, Map<String, Report.Result> results) throws Exception {
+        java.time.Duration length = Churn.duration();
+        double rate;
+        String basis;
+        String given = BenchConfig.setting("churnRate", "");
+        if (!given.isEmpty()) {
+            rate = Double.parseDouble(given);
+            basis = "bench.churnRate";
+        } else {
+            Report.Result put = results.get("pq.put.t4");
+            Report.Result drain = results.get("pq.drain.best");
+            double max = Double.MAX_VALUE;
+            basis = "";
+            if (put != null) {
+                max = put.median();
+                basis = "pq.put.t4";
+            }
+            if (drain != null && drain.median() < max) {
+                max = drain.median();
+                basis = "pq.drain.best";
+            }
+            if (max == Double.MAX_VALUE) {
+                max = 10_000;
+                basis = "default 10,000/s (run pq.put.t4 for the measured maximum)";
+            }
+            rate = max / 2;
+            basis = "half of " + basis + " (" + Math.round(max) + "/s)";
+        }
+        System.out.printf("churn: %,.0f jobs/s for %d s (%s)%n", rate, length.toSeconds(), basis);
+        Scenario.Run run;
+        CpuSampler cpu = CpuSampler.start();
+        try {
+            run = Churn.run(db, rate, length, basis);
+        } finally {
+            cpu.close();
+        }
+        Map<String, Object> extra = new LinkedHashMap<>(run.extra());
+        extra.putAll(cpu.stop());
+        run = new Scenario.Run(run.value(), run.units(), run.seconds(), extra);
+        System.out.printf("churn: processed %,.0f/s; table+indexes %,d -> %,d bytes (max %,d); backlog at end %,d; "
+                        + "server autovacuum %s, harness VACUUMs %s%n", run.value(), extra.get("startTotalBytes"),
+                extra.get("endTotalBytes"), extra.get("maxTotalBytes"), extra.get("backlogAtEnd"),
+                Boolean.TRUE.equals(extra.get("serverAutovacuum")) ? "on" : "OFF", extra.get("harnessVacuums"));
+        Report.External s = new Report.External("pq.churn", "steady put+work at half max (" + length.toSeconds() + " s)",
+                "jobs/s", 4);
+        return new Report.Result(s, List.of(run), Stats.of(List.of(run.value())));
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "?";
         }
     }
 }

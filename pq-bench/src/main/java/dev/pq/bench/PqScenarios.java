@@ -22,7 +22,7 @@ final class PqScenarios {
     }
 
     static List<Scenario> all() {
-        return List.of(put(1), put(4), putAll(), txGet(1), txGet(4), get(1));
+        return List.of(put(1), put(4), putAll(1), putAll(4), txGet(1), txGet(4), txGet(16), get(1));
     }
 
     /** A scenario on a PQ whose pool has a connection per thread plus two (listener, spare). */
@@ -62,9 +62,9 @@ final class PqScenarios {
     }
 
     /** {@code queue.putAll(1,000 jobs)}: one statement per batch. */
-    static Scenario putAll() {
+    static Scenario putAll(int threads) {
         List<Object> batch = new ArrayList<>(Collections.nCopies(RawScenarios.BATCH, PAYLOAD));
-        return new PqScenario("pq.putAll1000.t1", "pq putAll, batches of 1,000", "jobs/s", 1) {
+        return new PqScenario("pq.putAll1000.t" + threads, "pq putAll, batches of 1,000", "jobs/s", threads) {
             @Override
             RateRunner.Loop loop(BenchDb db, int thread) {
                 return () -> queue.putAll(batch).length;

@@ -21,12 +21,14 @@ final class RawScenarios {
     }
 
     static List<Scenario> all() {
-        return List.of(insert(), batch(), dequeueAdvisory());
+        return List.of(insert(1), insert(4), insertNotify(1), insertNotify(4), batch(1), batch(4), copy(1), copy(4),
+                copyIds(1), dequeueAdvisory(1),
+                dequeueAdvisory(4), dequeueAdvisory(16), batchClaim(1), batchClaim(4));
     }
 
     /** One single-row INSERT per transaction (auto-commit), prepared once. */
-    static Scenario insert() {
-        return new RateScenario("raw.insert.t1", "raw single-row INSERT, autocommit", "tx/s", 1) {
+    static Scenario insert(int threads) {
+        return new RateScenario("raw.insert.t" + threads, "raw single-row INSERT, autocommit", "tx/s", threads) {
             @Override
             RateRunner.Loop loop(BenchDb db, int thread) throws Exception {
                 Connection c = db.connect();
@@ -51,8 +53,8 @@ final class RawScenarios {
     }
 
     /** One multi-row INSERT ... VALUES of 1,000 rows per transaction, prepared once. */
-    static Scenario batch() {
-        return new RateScenario("raw.batch1000.t1", "raw 1,000-row INSERT ... VALUES", "rows/s", 1) {
+    static Scenario batch(int threads) {
+        return new RateScenario("raw.batch1000.t" + threads, "raw 1,000-row INSERT ... VALUES", "rows/s", threads) {
             @Override
             RateRunner.Loop loop(BenchDb db, int thread) throws Exception {
                 StringBuilder sql = new StringBuilder("INSERT INTO " + BenchDb.RAW_TABLE + " (queue, data) VALUES ");
@@ -86,9 +88,9 @@ final class RawScenarios {
      * A job deleted by another client after the walk (advisory locks ignore MVCC) is re-checked by
      * the DELETE's row count and skipped.
      */
-    static Scenario dequeueAdvisory() {
-        return new RateScenario("raw.dequeue.advisory.t1", "raw advisory dequeue: lock, DELETE, unlock",
-                "jobs/s", 1) {
+    static Scenario dequeueAdvisory(int threads) {
+        return new RateScenario("raw.dequeue.advisory.t" + threads, "raw advisory dequeue: lock, DELETE, unlock",
+                "jobs/s", threads) {
             @Override
             void before(BenchDb db, BenchConfig config) throws Exception {
                 db.refill(BenchDb.RAW_TABLE, QUEUE, config.prefill());
@@ -136,6 +138,159 @@ final class RawScenarios {
                             }
                             // another client deleted it between its snapshot and our lock: next one
                         }
+                    }
+
+                    @Override
+                    public void close() throws SQLException {
+                        c.close();
+                    }
+                };
+            }
+        };
+    }
+
+    /** One {@code COPY ... FROM STDIN} of 1,000 rows per transaction (text format). */
+    static Scenario copy(int threads) {
+        return new RateScenario("raw.copy1000.t" + threads, "raw 1,000-row COPY FROM STDIN", "rows/s", threads) {
+            @Override
+            RateRunner.Loop loop(BenchDb db, int thread) throws Exception {
+                Connection c = db.connect();
+                org.postgresql.copy.CopyManager copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+                StringBuilder text = new StringBuilder();
+                for (int i = 0; i < BATCH; i++) {
+                    text.append(QUEUE).append('\t').append(BenchDb.PAYLOAD).append('\n');
+                }
+                byte[] bytes = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                String sql = "COPY " + BenchDb.RAW_TABLE + " (queue, data) FROM STDIN";
+                return new RateRunner.Loop() {
+                    @Override
+                    public long step() throws Exception {
+                        return copy.copyIn(sql, new java.io.ByteArrayInputStream(bytes));
+                    }
+
+                    @Override
+                    public void close() throws SQLException {
+                        c.close();
+                    }
+                };
+            }
+        };
+    }
+
+    /**
+     * Two-phase batches like a worker (shared/bench's {@code dequeue_batch_claim.sql}): claim up
+     * to 100 ready jobs ({@code UPDATE ... SET locked_by} over {@code FOR UPDATE SKIP LOCKED},
+     * commit), then complete them with one {@code DELETE} (second commit).
+     */
+    static Scenario batchClaim(int threads) {
+        return new RateScenario("raw.claim100.t" + threads, "raw batch of 100: claim (SKIP LOCKED), then DELETE",
+                "jobs/s", threads) {
+            @Override
+            void before(BenchDb db, BenchConfig config) throws Exception {
+                db.refill(BenchDb.RAW_TABLE, QUEUE, config.prefill() * 5); // ~80,000 jobs/s: more to take
+            }
+
+            @Override
+            RateRunner.Loop loop(BenchDb db, int thread) throws Exception {
+                Connection c = db.connect();
+                PreparedStatement claim = c.prepareStatement("UPDATE " + BenchDb.RAW_TABLE
+                        + " SET locked_by = ? WHERE id IN (SELECT id FROM " + BenchDb.RAW_TABLE
+                        + " WHERE queue = ? AND schedule_at IS NULL AND locked_by IS NULL ORDER BY expected_at, id "
+                        + "LIMIT 100 FOR UPDATE SKIP LOCKED) RETURNING id, data");
+                claim.setInt(1, thread + 1);
+                claim.setString(2, QUEUE);
+                PreparedStatement delete = c.prepareStatement("DELETE FROM " + BenchDb.RAW_TABLE + " WHERE locked_by = ?");
+                delete.setInt(1, thread + 1);
+                return new RateRunner.Loop() {
+                    @Override
+                    public long step() throws Exception {
+                        int n = 0;
+                        try (ResultSet rs = claim.executeQuery()) {
+                            while (rs.next()) {
+                                rs.getString(2);
+                                n++;
+                            }
+                        }
+                        if (n == 0) {
+                            return -1;
+                        }
+                        delete.executeUpdate();
+                        return n;
+                    }
+
+                    @Override
+                    public void close() throws SQLException {
+                        c.close();
+                    }
+                };
+            }
+        };
+    }
+
+    /**
+     * The single-row INSERT with a {@code pg_notify} in the same statement, as pq's put does: a
+     * committing transaction that has notified holds PostgreSQL's one notify-queue lock until its
+     * commit is flushed, so concurrent notifying commits cannot share a WAL flush.
+     */
+    static Scenario insertNotify(int threads) {
+        return new RateScenario("raw.insertNotify.t" + threads, "raw single-row INSERT + pg_notify, autocommit",
+                "tx/s", threads) {
+            @Override
+            RateRunner.Loop loop(BenchDb db, int thread) throws Exception {
+                Connection c = db.connect();
+                PreparedStatement ps = c.prepareStatement("WITH j AS (INSERT INTO " + BenchDb.RAW_TABLE
+                        + " (queue, data) VALUES (?, CAST(? AS jsonb)) RETURNING id) SELECT id, pg_notify('raw_bench', ?) FROM j");
+                return new RateRunner.Loop() {
+                    @Override
+                    public long step() throws Exception {
+                        ps.setString(1, QUEUE);
+                        ps.setString(2, BenchDb.PAYLOAD);
+                        ps.setString(3, QUEUE);
+                        ps.executeQuery().close();
+                        return 1;
+                    }
+
+                    @Override
+                    public void close() throws SQLException {
+                        c.close();
+                    }
+                };
+            }
+        };
+    }
+
+    /**
+     * What a COPY-based putAll would have to do to return the ids in order: take 1,000 ids from
+     * the sequence, COPY the rows with them, notify, commit (one transaction, four round trips).
+     */
+    static Scenario copyIds(int threads) {
+        return new RateScenario("raw.copyIds1000.t" + threads, "raw 1,000 ids + COPY + notify, one tx", "rows/s", threads) {
+            @Override
+            RateRunner.Loop loop(BenchDb db, int thread) throws Exception {
+                Connection c = db.connect();
+                c.setAutoCommit(false);
+                org.postgresql.copy.CopyManager copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+                PreparedStatement ids = c.prepareStatement("SELECT nextval('" + BenchDb.RAW_TABLE
+                        + "_id_seq') FROM generate_series(1, ?)");
+                ids.setInt(1, BATCH);
+                PreparedStatement notify = c.prepareStatement("SELECT pg_notify('raw_bench', ?)");
+                notify.setString(1, QUEUE);
+                String sql = "COPY " + BenchDb.RAW_TABLE + " (id, queue, data) FROM STDIN";
+                return new RateRunner.Loop() {
+                    @Override
+                    public long step() throws Exception {
+                        StringBuilder text = new StringBuilder(BATCH * 64);
+                        try (ResultSet rs = ids.executeQuery()) {
+                            while (rs.next()) {
+                                text.append(rs.getLong(1)).append('\t').append(QUEUE).append('\t')
+                                        .append(BenchDb.PAYLOAD).append('\n');
+                            }
+                        }
+                        long n = copy.copyIn(sql, new java.io.ByteArrayInputStream(
+                                text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                        notify.executeQuery().close();
+                        c.commit();
+                        return n;
                     }
 
                     @Override

@@ -27,6 +27,11 @@ interface Scenario {
     /** One warm-up or measured repeat of about {@code config.duration()} (or the warm-up time). */
     Run run(BenchDb db, BenchConfig config, java.time.Duration length) throws Exception;
 
+    /** The warm-up run: by default a run of {@code config.warmup()}. */
+    default Run warmup(BenchDb db, BenchConfig config) throws Exception {
+        return run(db, config, config.warmup());
+    }
+
     default void tearDown() throws Exception {
     }
 

@@ -198,8 +198,11 @@ public final class Locker implements AutoCloseable {
             drained = true;
             return false;
         }
-        int threshold = buffer.idle() > 0 ? buffer.maxIdleThreshold() : ANY;
-        int maxPriority = Math.min(threshold, ANY);
+        // One read: with idle() and maxIdleThreshold() as two calls, a thread taking a job in
+        // between left no idle thread, the threshold became Integer.MIN_VALUE, the query found no
+        // candidate, and the locker slept a whole poll interval with jobs waiting.
+        int threshold = buffer.maxIdleThreshold();
+        int maxPriority = threshold == Integer.MIN_VALUE ? ANY : Math.min(threshold, ANY);
         int candidates = Math.max(capacity * 2, 16);
         int[] seen = {0};
         long[] ids = db.lock(connection, list, maxPriority, held, capacity, candidates, seen);
@@ -263,6 +266,15 @@ public final class Locker implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             c.close();
             throw e;
+        }
+        // The lock statement's limits and arrays are parameters, so PostgreSQL's default plan cache
+        // mode keeps planning it afresh on every call (a custom plan costs more than running it).
+        // The generic plan reads the same partial indexes; this connection runs only the locker's
+        // few statements, so cache it once. (PostgreSQL 12+; older servers keep planning.)
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute("SET plan_cache_mode = force_generic_plan");
+        } catch (SQLException e) {
+            log.debug("plan_cache_mode not set on the locker connection: {}", e.toString());
         }
         connection = c;
         if (queues.hasGlobs()) {
