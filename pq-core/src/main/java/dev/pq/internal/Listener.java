@@ -127,6 +127,7 @@ public final class Listener implements AutoCloseable {
         try (Statement st = c.createStatement()) {
             st.execute(sql.listen);
         }
+        NotifyProbe.skip(c); // this connection only listens: no 1 ms wait after each notification
         boolean reconnect = firstListen.getCount() == 0;
         listening = true;
         firstListen.countDown();
