@@ -185,6 +185,7 @@ public final class Listener implements AutoCloseable {
                 try (Statement st = c.createStatement()) {
                     st.execute("UNLISTEN *"); // a pooled connection must not keep collecting notifications
                 }
+                NotifyProbe.restore(c);
             } catch (SQLException e) {
                 log.debug("table={} closing listener connection: {}", sql.display, e.toString());
             }

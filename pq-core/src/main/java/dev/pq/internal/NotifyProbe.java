@@ -26,6 +26,18 @@ final class NotifyProbe {
 
     /** Returns true if the probe was switched off on this connection. */
     static boolean skip(Connection c) {
+        return set(c, Long.MAX_VALUE);
+    }
+
+    /**
+     * Switches the probe back on, before the connection goes back to a pool where it may serve
+     * ordinary work (a data source's connection; PQ's own listener connection is closed instead).
+     */
+    static void restore(Connection c) {
+        set(c, 0L);
+    }
+
+    private static boolean set(Connection c, long nextCheck) {
         try {
             Object executor = c.unwrap(org.postgresql.core.BaseConnection.class).getQueryExecutor();
             Field stream = org.postgresql.core.QueryExecutorBase.class.getDeclaredField("pgStream");
@@ -33,7 +45,7 @@ final class NotifyProbe {
             Object pgStream = stream.get(executor);
             Field next = org.postgresql.core.PGStream.class.getDeclaredField("nextStreamAvailableCheckTime");
             next.setAccessible(true);
-            next.setLong(pgStream, Long.MAX_VALUE);
+            next.setLong(pgStream, nextCheck);
             return true;
         } catch (ReflectiveOperationException | RuntimeException | java.sql.SQLException | LinkageError e) {
             log.debug("pgjdbc's pending-message probe stays on (notifications arrive ~1 ms later): {}", e.toString());
