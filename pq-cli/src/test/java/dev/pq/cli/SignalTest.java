@@ -44,6 +44,9 @@ class SignalTest extends PgTest {
             assertTrue(p.isAlive(), "the worker died: " + Files.readString(log));
             assertTrue(working(tasks), "the job never started: " + Files.readString(log));
             assertEquals(p.pid() + "\n", Files.readString(pidfile, StandardCharsets.US_ASCII));
+            // Locked is not yet running: give the idle thread a moment to take the job from the
+            // buffer (the job then sleeps 1.5 s, so SIGTERM still finds it running).
+            Thread.sleep(300);
 
             p.destroy(); // SIGTERM
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the worker did not stop");
