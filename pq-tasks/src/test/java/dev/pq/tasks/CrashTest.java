@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,23 +21,8 @@ import org.junit.jupiter.api.Timeout;
  * exactly once overall (checked by the primary key of the table the jobs write to).
  */
 @Timeout(120)
-class CrashTest extends TasksTestBase {
+class CrashTest extends ChildProcessTestBase {
     private static final int JOBS = 40;
-    private final Children children = new Children();
-
-    @BeforeEach
-    void createDoneTable() {
-        TestDatabase.execute(Recorder.ddl(schema));
-    }
-
-    @AfterEach
-    void killChildren() {
-        children.close();
-    }
-
-    private long done() {
-        return count("SELECT count(*) FROM " + schema + ".done");
-    }
 
     @Test
     void workerKilledWithSigkill_whileHoldingJobs_anotherWorkerCompletesEveryJobExactlyOnce() throws Exception {

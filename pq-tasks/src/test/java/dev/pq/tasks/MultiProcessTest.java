@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pq.PQ;
 import dev.pq.tasks.ChildWorker.Numbered;
-import dev.pq.tasks.ChildWorker.Recorder;
 import dev.pq.testing.TestDatabase;
 import java.sql.Connection;
 import java.time.Duration;
@@ -13,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,29 +21,14 @@ import org.junit.jupiter.api.Timeout;
  * process gracefully (it leaves the registry and holds no lock).
  */
 @Timeout(300)
-class MultiProcessTest extends TasksTestBase {
+class MultiProcessTest extends ChildProcessTestBase {
     private static final int JOBS = 10_000;
     private static final int PROCESSES = 4;
     private static final int THREADS = 8;
-    private final Children children = new Children();
 
     @Override
     protected PQ.Builder builder() {
         return super.builder().poolSize(4); // leave connections to the children
-    }
-
-    @BeforeEach
-    void createDoneTable() {
-        TestDatabase.execute(Recorder.ddl(schema));
-    }
-
-    @AfterEach
-    void killChildren() {
-        children.close();
-    }
-
-    private long done() {
-        return count("SELECT count(*) FROM " + schema + ".done");
     }
 
     @Test
