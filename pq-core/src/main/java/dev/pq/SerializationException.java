@@ -23,10 +23,18 @@ public class SerializationException extends PQException {
 
     /** Creates the exception; {@code jobId} is null when encoding (no job exists yet). */
     public SerializationException(String queue, Long jobId, String type, Throwable cause) {
+        this(queue, jobId, type, "the job was left in the queue", cause);
+    }
+
+    /**
+     * Creates the exception for a job that cannot be decoded, saying what became of the job
+     * ({@code fate}, e.g. "the job was marked failed").
+     */
+    public SerializationException(String queue, Long jobId, String type, String fate, Throwable cause) {
         super(jobId == null
                 ? "cannot encode a value of type " + type + " for queue \"" + queue + "\": " + cause.getMessage()
                 : "cannot decode job " + jobId + " of queue \"" + queue + "\" as " + type
-                        + " (the job was left in the queue): " + cause.getMessage(), cause);
+                        + " (" + fate + "): " + cause.getMessage(), cause);
         this.queue = queue;
         this.jobId = jobId;
         this.type = type;

@@ -105,7 +105,7 @@ public final class Listener implements AutoCloseable {
                 } catch (InterruptedException ie) {
                     break;
                 }
-                backoff = Math.min(backoff * 2, 5_000);
+                backoff = Math.min(backoff * 2, 1_000); // back within a second of the database
             }
         }
         if (listening && source.shared()) {

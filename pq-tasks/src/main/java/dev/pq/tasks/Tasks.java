@@ -48,7 +48,9 @@ import java.util.Objects;
  *
  * <p>In inline mode ({@link Builder#inline(boolean)}, for tests: Que's {@code run_synchronously},
  * Resque's {@code inline}) enqueueing runs the job at once in the caller's thread, after the same
- * JSON round trip, and its failure is thrown to the caller as {@link TaskFailedException}.
+ * JSON round trip, and its failure is thrown to the caller as {@link TaskFailedException}. A job
+ * scheduled for the future (its {@code scheduleAt} after the tasks' clock) is stored instead, as
+ * Que does, and its id returned; a worker (or the test) runs it when it is due.
  */
 public final class Tasks {
     private static final ThreadLocal<long[]> LAST_ID = ThreadLocal.withInitial(() -> new long[] {-1});
@@ -70,7 +72,7 @@ public final class Tasks {
         this.clock = b.clock;
         this.inline = b.inline;
         this.listeners = List.copyOf(b.listeners);
-        this.inlineExecutor = new Executor(registry, mapper, List.of(), listeners);
+        this.inlineExecutor = new Executor(registry, mapper, List.of(), listeners, "the job was not run");
     }
 
     /** A tasks layer with default settings. */
@@ -231,7 +233,7 @@ public final class Tasks {
             l.beforeEnqueue(before);
         }
         long id;
-        if (inline) {
+        if (inline && !inFuture(schedule)) {
             id = 0;
             runInline(def, queue, priority, json, options.connection());
         } else {
@@ -259,8 +261,14 @@ public final class Tasks {
         return id;
     }
 
+    /** A job scheduled for later is stored even in inline mode (Que's run_synchronously does the same). */
+    private boolean inFuture(When schedule) {
+        return schedule.at() != null ? schedule.at().isAfter(clock.instant())
+                : schedule.in() != null && !schedule.in().isNegative() && !schedule.in().isZero();
+    }
+
     private void runInline(TaskDef def, String queue, int priority, String json, Connection given) {
-        LockedJob job = new LockedJob(0, queue, priority, def.name(), json, null, 0, Instant.now(clock), null);
+        LockedJob job = new LockedJob(0, queue, priority, def.name(), json, null, 0, Instant.now(clock), null, 0, System.nanoTime());
         Context ctx = new Context(job, pq.engine(), given);
         try {
             inlineExecutor.run(ctx);
@@ -271,6 +279,9 @@ public final class Tasks {
         } catch (Executor.Permanent e) {
             ctx.rollbackQuietly();
             throw (RuntimeException) e.getCause();
+        } catch (TaskNotFoundException e) {
+            ctx.rollbackQuietly();
+            throw e;
         } catch (Exception | Error e) {
             ctx.rollbackQuietly();
             for (JobListener l : listeners) {

@@ -1,38 +1,29 @@
 package dev.pq.tasks;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pq.internal.Engine;
 import dev.pq.tasks.internal.Buffer;
 import dev.pq.tasks.internal.Completer;
-import dev.pq.tasks.internal.Context;
+import dev.pq.tasks.internal.Execution;
 import dev.pq.tasks.internal.Executor;
+import dev.pq.tasks.internal.Heartbeat;
+import dev.pq.tasks.internal.JobRunner;
 import dev.pq.tasks.internal.LockedJob;
 import dev.pq.tasks.internal.Locker;
+import dev.pq.tasks.internal.PickupCheck;
 import dev.pq.tasks.internal.QueueList;
-import dev.pq.tasks.internal.TaskDef;
 import dev.pq.tasks.internal.TasksDb;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.pq.tasks.internal.Watchdog;
 import java.net.InetAddress;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,88 +49,60 @@ import org.slf4j.LoggerFactory;
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final int ANY = Short.MAX_VALUE;
-    private static final Duration ABANDON_GRACE = Duration.ofSeconds(5);
 
     private final Tasks tasks;
     private final Engine engine;
-    private final TasksDb db;
     private final Builder cfg;
     private final QueueList queueList;
-    private final Executor executor;
     private final Buffer buffer;
     private final Locker locker;
     private final Completer completer;
+    private final JobRunner runner;
+    private final Watchdog watchdog;
+    private final Heartbeat heartbeat;
     private final String id;
-    private final String host;
-    private final long pid = ProcessHandle.current().pid();
-    private final Map<Long, Execution> running = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final ScheduledExecutorService scheduler;
-    private final AtomicLong processed = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object done = new Object();
-    private long flushedProcessed;
-    private long flushedFailed;
+    private volatile boolean terminated;
     private Thread hook;
-
-    /** One job on one thread. */
-    private static final class Execution {
-        final LockedJob job;
-        final Thread thread;
-        final Instant since;
-        final long deadline;
-        final Context ctx;
-        final AtomicBoolean settled = new AtomicBoolean();
-        volatile boolean interrupted;
-        /** Interrupted by close(), not by its timeout. */
-        volatile boolean stopping;
-        int threshold;
-
-        Execution(LockedJob job, Thread thread, Instant since, long deadline, Context ctx) {
-            this.job = job;
-            this.thread = thread;
-            this.since = since;
-            this.deadline = deadline;
-            this.ctx = ctx;
-        }
-    }
 
     private Worker(Builder b) {
         this.tasks = b.tasks;
         this.engine = b.tasks.pq().engine();
-        this.db = b.tasks.db();
+        TasksDb db = b.tasks.db();
         this.cfg = b;
         this.queueList = new QueueList(b.queues);
-        this.executor = new Executor(tasks.registry(), tasks.mapper(), b.middleware, tasks.listeners());
-        this.host = hostName();
+        String host = hostName();
+        long pid = ProcessHandle.current().pid();
         this.id = host + ":" + pid + ":" + UUID.randomUUID().toString().substring(0, 8);
         String tag = "pq-worker-" + id.substring(id.length() - 8);
-        this.buffer = new Buffer(this::capacityChanged, queueList.order());
+        // The buffer tells the locker when threads free up through this small callback, so neither
+        // needs the other at construction.
+        Locker[] lockerRef = new Locker[1];
+        this.buffer = new Buffer(() -> {
+            Locker l = lockerRef[0];
+            if (l != null) {
+                l.wake(false);
+            }
+        }, queueList.order());
         this.locker = new Locker(db, queueList, buffer, b.maximumBufferSize, b.pollInterval.toNanos(), tag + "-locker");
-        this.completer = new Completer(db, this::released, this::rescheduled, tag + "-completer");
+        lockerRef[0] = locker;
+        this.completer = new Completer(db, locker::release, () -> locker.wake(true), tag + "-completer");
+        Executor executor = new Executor(tasks.registry(), tasks.mapper(), b.middleware, tasks.listeners(),
+                "the job was marked failed, not retried: fix the payload or the task's parameters, then retry it");
+        this.runner = new JobRunner(db, executor, completer, locker, new PickupCheck(db, buffer, locker), tasks.clock(),
+                tasks.listeners(), new JobRunner.Settings(b.jobTimeout, b.unknownTaskRetries));
+        this.watchdog = new Watchdog(runner, threshold -> startThread(threshold, threads.size()));
+        this.heartbeat = new Heartbeat(db, tasks.mapper(),
+                new Heartbeat.Identity(id, host, pid, queueList.entries(), b.workerCount), locker, runner, Admin.DEAD_AFTER);
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, tag + "-heartbeat");
             t.setDaemon(true);
             return t;
         });
-    }
-
-    private void capacityChanged() {
-        Locker l = locker;
-        if (l != null) {
-            l.wake(false);
-        }
-    }
-
-    private void released(List<Long> ids) {
-        locker.release(ids);
-    }
-
-    /** A job was rescheduled (retry): the locker must learn its due time, as for a new job. */
-    private void rescheduled() {
-        locker.wake(true);
     }
 
     /** This worker's registry id ({@code host:pid:suffix}). */
@@ -176,17 +139,16 @@ public final class Worker implements AutoCloseable {
             completer.close();
             throw e;
         }
-        long hb = cfg.heartbeatInterval.toMillis();
-        scheduler.scheduleWithFixedDelay(this::heartbeat, 0, hb, TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(this::watchdog, 100, 100, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(heartbeat, 0, cfg.heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(watchdog, 100, 100, TimeUnit.MILLISECONDS);
         if (cfg.handleSignals) {
             hook = new Thread(this::close, "pq-worker-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
         }
         log.info("worker started: id={} table={} queues={} workerCount={} workerPriorities={} pollInterval={} "
-                        + "waitPeriod={} maximumBufferSize={} jobTimeout={} tasks={}", id, engine.sql().display, queueList,
-                cfg.workerCount, cfg.workerPriorities, cfg.pollInterval, cfg.waitPeriod, cfg.maximumBufferSize,
-                cfg.jobTimeout, tasks.registry().names());
+                        + "waitPeriod={} maximumBufferSize={} jobTimeout={} unknownTaskRetries={} tasks={}", id,
+                engine.sql().display, queueList, cfg.workerCount, cfg.workerPriorities, cfg.pollInterval, cfg.waitPeriod,
+                cfg.maximumBufferSize, cfg.jobTimeout, cfg.unknownTaskRetries, tasks.registry().names());
         return this;
     }
 
@@ -214,197 +176,28 @@ public final class Worker implements AutoCloseable {
                 return;
             }
             Thread.interrupted(); // a stale interrupt aimed at the previous job
-            if (!execute(job, threshold)) {
-                return; // abandoned by the watchdog: a new thread has taken this one's place
-            }
-        }
-    }
-
-    /** Runs one job; false if the job was abandoned and this thread must end. */
-    private boolean execute(LockedJob job, int threshold) {
-        Context ctx = new Context(job, engine, null);
-        TaskDef def = executor.definition(job);
-        Duration timeout = def != null && def.timeout() != null ? def.timeout() : cfg.jobTimeout;
-        Execution ex = new Execution(job, Thread.currentThread(), Instant.now(), System.nanoTime() + timeout.toNanos(), ctx);
-        ex.threshold = threshold;
-        running.put(job.id(), ex);
-        try {
-            executor.run(ctx);
-            if (!ex.settled.compareAndSet(false, true)) {
-                return false;
-            }
-            complete(ex);
-            return true;
-        } catch (Throwable t) {
-            if (!ex.settled.compareAndSet(false, true)) {
-                return false;
-            }
-            ctx.rollbackQuietly();
-            if (ex.stopping) {
-                // Interrupted by close(): not the job's fault. Its writes were rolled back; it goes
-                // back to the queue as it was and runs again (Que's behaviour), no error counted.
-                log.info("job {} ({}) interrupted by shutdown: returned to the queue", job.id(), job.task());
-                locker.release(job.id());
-                return true;
-            }
-            failed(ex, t instanceof Executor.Permanent ? t.getCause() : t, t instanceof Executor.Permanent);
-            return true;
-        } finally {
-            // only this run's entry: after abandonment the job may be running again on another thread
-            running.remove(job.id(), ex);
-            synchronized (done) {
-                done.notifyAll();
-            }
-        }
-    }
-
-    private void complete(Execution ex) {
-        Context ctx = ex.ctx;
-        LockedJob job = ex.job;
-        Instant retryAt = ctx.outcome() == Context.Outcome.RETRY ? tasks.clock().instant().plus(ctx.retryDelay()) : null;
-        Connection c = ctx.opened();
-        if (c == null) {
-            completer.submit(new Completer.Done(job.id(), ctx.outcome(), retryAt));
-            processed.incrementAndGet();
-            return;
-        }
-        try {
-            List<Long> ids = List.of(job.id());
-            switch (ctx.outcome()) {
-                case DESTROY -> db.byIds(c, db.sql().destroy, ids);
-                case FINISH -> db.byIds(c, db.sql().finish, ids);
-                case EXPIRE -> db.byIds(c, db.sql().expire, ids);
-                case RETRY -> db.reschedule(c, ids, List.of(retryAt));
-            }
-            c.commit();
-            ctx.release();
-            processed.incrementAndGet();
-            locker.release(job.id());
-            if (ctx.outcome() == Context.Outcome.RETRY) {
-                rescheduled();
-            }
-        } catch (SQLException | RuntimeException e) {
-            ctx.rollbackQuietly();
-            failed(ex, e, false);
-        }
-    }
-
-    private void failed(Execution ex, Throwable error, boolean permanent) {
-        LockedJob job = ex.job;
-        TaskDef def = executor.definition(job);
-        int errors = job.errorCount() + 1;
-        boolean retry = !permanent && def != null && errors <= def.maxRetries();
-        Instant retryAt = retry ? tasks.clock().instant().plus(def.retryDelay(errors)) : null;
-        processed.incrementAndGet();
-        failed.incrementAndGet();
-        log.warn("job failed: id={} queue={} task={} errorCount={} {}: {}", job.id(), job.queue(), job.task(), errors,
-                retry ? "retry at " + retryAt : "marked failed", error.toString());
-        try (Connection c = engine.acquire()) {
-            db.fail(c, job.id(), error.getClass().getName() + ": " + error.getMessage(), stackTrace(error), retryAt, !retry);
-        } catch (SQLException | RuntimeException e) {
-            log.error("could not record the failure of job {} (it will run again): {}", job.id(), e.toString());
-        }
-        locker.release(job.id());
-        if (retry) {
-            rescheduled();
-        }
-        for (JobListener l : tasks.listeners()) {
             try {
-                l.onFailure(ex.ctx, error, retry);
-            } catch (RuntimeException e) {
-                log.warn("onFailure listener failed job={}", job.id(), e);
-            }
-        }
-    }
-
-    private static String stackTrace(Throwable t) {
-        StringWriter w = new StringWriter();
-        t.printStackTrace(new PrintWriter(w));
-        return w.toString();
-    }
-
-    /** Interrupts jobs past their timeout; abandons those that ignore the interrupt. */
-    private void watchdog() {
-        long now = System.nanoTime();
-        for (Execution ex : running.values()) {
-            if (now - ex.deadline < 0 || ex.settled.get()) {
-                continue;
-            }
-            if (!ex.interrupted) {
-                ex.interrupted = true;
-                log.warn("job {} ({}) ran past its timeout: interrupting {}", ex.job.id(), ex.job.task(), ex.thread.getName());
-                ex.thread.interrupt();
-            } else if (now - ex.deadline - ABANDON_GRACE.toNanos() >= 0 && ex.settled.compareAndSet(false, true)) {
-                log.error("job {} ({}) ignored its interrupt: abandoning thread {} and starting another",
-                        ex.job.id(), ex.job.task(), ex.thread.getName());
-                running.remove(ex.job.id(), ex);
-                ex.ctx.abort();
-                failed(ex, new java.util.concurrent.TimeoutException("job ran past its timeout and ignored the interrupt"),
-                        false);
-                if (!closed.get()) {
-                    startThread(ex.threshold, threads.size());
+                if (!runner.run(job, threshold)) {
+                    return; // abandoned by the watchdog: a new thread has taken this one's place
                 }
-            }
-        }
-    }
-
-    private void heartbeat() {
-        try (Connection c = engine.acquire()) {
-            long p = processed.get();
-            long f = failed.get();
-            ObjectMapper m = tasks.mapper();
-            ArrayNode jobs = m.createArrayNode();
-            for (Execution ex : running.values()) {
-                ObjectNode j = jobs.addObject();
-                j.put("id", ex.job.id());
-                j.put("queue", ex.job.queue());
-                j.put("task", ex.job.task());
-                j.put("thread", ex.thread.getName());
-                j.put("since", ex.since.toString());
-            }
-            try (PreparedStatement ps = c.prepareStatement(db.sql().heartbeat)) {
-                ps.setString(1, id);
-                ps.setString(2, host);
-                ps.setLong(3, pid);
-                ps.setObject(4, locker.backendPid());
-                ps.setArray(5, c.createArrayOf("text", queueList.entries().toArray()));
-                ps.setInt(6, cfg.workerCount);
-                ps.setString(7, m.writeValueAsString(jobs));
-                ps.setLong(8, p);
-                ps.setLong(9, f);
-                ps.executeUpdate();
-            }
-            if (p != flushedProcessed || f != flushedFailed) {
-                try (PreparedStatement ps = c.prepareStatement(db.sql().addStats)) {
-                    ps.setLong(1, p - flushedProcessed);
-                    ps.setLong(2, f - flushedFailed);
-                    ps.executeUpdate();
-                }
-                flushedProcessed = p;
-                flushedFailed = f;
-            }
-            try (PreparedStatement ps = c.prepareStatement(db.sql().pruneWorkers)) {
-                ps.setLong(1, Admin.DEAD_AFTER.toMillis());
-                int n = ps.executeUpdate();
-                if (n > 0) {
-                    log.info("pruned {} dead workers from the registry", n);
-                }
-            }
-        } catch (Exception e) {
-            if (!closed.get()) {
-                log.warn("worker {} heartbeat failed: {}", id, e.toString());
+            } catch (RuntimeException | Error e) {
+                // settling the job failed (the heap exhausted while recording it, say): the thread
+                // lives on, and the job's lock is released so it runs again
+                log.error("worker thread {}: job {} could not be settled; it will run again", Thread.currentThread()
+                        .getName(), job.id(), e);
+                locker.release(job.id());
             }
         }
     }
 
     /** Jobs this worker completed or failed so far. */
     public long processed() {
-        return processed.get();
+        return runner.processed();
     }
 
     /** Jobs that failed in this worker so far. */
     public long failed() {
-        return failed.get();
+        return runner.failed();
     }
 
     /**
@@ -417,7 +210,7 @@ public final class Worker implements AutoCloseable {
         while (System.nanoTime() - deadline < 0) {
             locker.wake(true);
             Thread.sleep(50);
-            if (locker.drained() && running.isEmpty() && buffer.size() == 0 && completer.idle()) {
+            if (locker.drained() && runner.idle() && buffer.size() == 0 && completer.idle()) {
                 if (++quiet >= 3) {
                     return true;
                 }
@@ -437,39 +230,37 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private volatile boolean terminated;
-
     /**
-     * Stops gracefully: no new jobs are locked, buffered jobs are released, running jobs get the
-     * wait period to finish, then are interrupted (and after a grace of 5 s abandoned: their
-     * transactions aborted); finally every lock is released and the worker leaves the registry.
+     * Stops gracefully: no new jobs are locked; buffered jobs are released at once (and other
+     * workers told of them); running jobs get the wait period to finish, then are interrupted (and
+     * after a grace of 5 s abandoned: their transactions aborted); finally every lock is released
+     * and the worker leaves the registry.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        log.info("worker {} stopping: {} jobs running", id, running.size());
+        log.info("worker {} stopping: {} jobs running", id, runner.running().size());
+        watchdog.close();
         locker.stopLocking();
         List<LockedJob> waiting = buffer.close();
-        List<Long> back = new ArrayList<>();
-        waiting.forEach(j -> back.add(j.id()));
-        locker.release(back);
-        long deadline = System.nanoTime() + cfg.waitPeriod.toNanos();
-        joinAll(deadline);
-        if (!running.isEmpty()) {
-            log.warn("worker {}: {} jobs still running after the wait period: interrupting them", id, running.size());
-            running.values().forEach(ex -> {
-                ex.stopping = true;
-                ex.interrupted = true;
-                ex.thread.interrupt();
-            });
-            joinAll(System.nanoTime() + ABANDON_GRACE.toNanos());
-            for (Execution ex : running.values()) {
-                if (ex.settled.compareAndSet(false, true)) {
+        if (!waiting.isEmpty()) {
+            locker.giveBack(waiting);
+            log.info("worker {}: {} buffered jobs released for other workers", id, waiting.size());
+        }
+        joinAll(System.nanoTime() + cfg.waitPeriod.toNanos());
+        if (!runner.idle()) {
+            log.warn("worker {}: {} jobs still running after the wait period: interrupting them", id,
+                    runner.running().size());
+            runner.running().forEach(ex -> ex.stopForShutdown());
+            joinAll(System.nanoTime() + Watchdog.ABANDON_GRACE.toNanos());
+            for (Execution ex : runner.running()) {
+                if (ex.settle()) {
                     log.error("worker {}: job {} did not stop: abandoning it (its lock is released, it will run again)",
-                            id, ex.job.id());
-                    ex.ctx.abort();
+                            id, ex.job().id());
+                    ex.abortTransaction();
+                    locker.giveBack(List.of(ex.job()));
                 }
             }
         }
@@ -480,14 +271,8 @@ public final class Worker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        heartbeat(); // last counters
+        heartbeat.close(); // last counters, then out of the registry
         locker.close();
-        try (Connection c = engine.acquire(); PreparedStatement ps = c.prepareStatement(db.sql().deregisterWorker)) {
-            ps.setString(1, id);
-            ps.executeUpdate();
-        } catch (SQLException | RuntimeException e) {
-            log.debug("worker {} could not leave the registry: {}", id, e.toString());
-        }
         if (hook != null && Thread.currentThread() != hook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -495,7 +280,7 @@ public final class Worker implements AutoCloseable {
                 // the JVM is already shutting down
             }
         }
-        log.info("worker {} stopped: processed={} failed={}", id, processed.get(), failed.get());
+        log.info("worker {} stopped: processed={} failed={}", id, runner.processed(), runner.failed());
         synchronized (done) {
             terminated = true;
             done.notifyAll();
@@ -552,6 +337,7 @@ public final class Worker implements AutoCloseable {
         private int maximumBufferSize = 8;
         private Duration jobTimeout = Duration.ofMinutes(30);
         private Duration heartbeatInterval = Duration.ofSeconds(5);
+        private int unknownTaskRetries = 15;
         private final List<Middleware> middleware = new ArrayList<>();
         private boolean handleSignals;
 
@@ -619,6 +405,17 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How often a job whose task no task registered here knows is retried, with Que's backoff
+         * ({@code count^4 + 3} s), before it is marked failed (default 15, Que's maximum retry count):
+         * during a rolling deploy an old worker must not fail the jobs only the new version knows.
+         * 0 fails such a job at its first try.
+         */
+        public Builder unknownTaskRetries(int unknownTaskRetries) {
+            this.unknownTaskRetries = unknownTaskRetries;
+            return this;
+        }
+
         /** Adds middleware around every job (the first added is the outermost). */
         public Builder middleware(Middleware middleware) {
             this.middleware.add(Objects.requireNonNull(middleware, "middleware"));
@@ -644,6 +441,9 @@ public final class Worker implements AutoCloseable {
             check("waitPeriod", waitPeriod, Duration.ZERO);
             check("jobTimeout", jobTimeout, Duration.ofMillis(1));
             check("heartbeatInterval", heartbeatInterval, Duration.ofMillis(100));
+            if (unknownTaskRetries < 0 || unknownTaskRetries > 1_000) {
+                throw new IllegalArgumentException("unknownTaskRetries must be between 0 and 1000: " + unknownTaskRetries);
+            }
             if (maximumBufferSize < 0 || maximumBufferSize > 10_000) {
                 throw new IllegalArgumentException("maximumBufferSize must be between 0 and 10000: " + maximumBufferSize);
             }

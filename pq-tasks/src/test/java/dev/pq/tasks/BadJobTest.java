@@ -2,6 +2,7 @@ package dev.pq.tasks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -12,7 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Jobs a worker cannot run (unknown task, undecodable payload) are failed with the reason and kept; the rest run. */
+/**
+ * Jobs a worker cannot run are kept with the reason and the rest run: an undecodable payload is failed at once;
+ * a task unknown here is retried with backoff (a newer worker may know it), then failed.
+ */
 @Timeout(60)
 class BadJobTest extends TasksTestBase {
     public interface Good {
@@ -31,7 +35,7 @@ class BadJobTest extends TasksTestBase {
     }
 
     @Test
-    void unknownTasksAndUndecodablePayloads_areFailedWithTheReason_andTheWorkerKeepsWorking() {
+    void undecodablePayloads_areFailedWithTheReason_unknownTasksRetried_andTheWorkerKeepsWorking() {
         Tasks producer = Tasks.create(pq); // knows Ghost's definition, but nothing here implements it
         Tasks tasks = Tasks.create(pq);
         Set<Integer> taken = ConcurrentHashMap.newKeySet();
@@ -53,29 +57,62 @@ class BadJobTest extends TasksTestBase {
 
         start(Worker.builder(tasks).workerCount(1).pollInterval(Duration.ofMillis(50)));
         await("the good jobs ran", () -> taken.size() == 5);
-        await("the bad jobs failed", () -> tasks.admin().failed(null, 10, 0).size() == 6);
+        await("the bad jobs failed", () -> tasks.admin().failed(null, 10, 0).size() == 5);
+        await("the unknown task's failure is recorded", () -> ((Number) row(ghost).get("error_count")).intValue() == 1);
 
-        assertFailed(ghost, "unknown task \"Ghost.boo\"");
         assertFailed(notANumber, "cannot decode job " + notANumber);
         assertFailed(tooMany, "expected 1 arguments, got 2");
         assertFailed(notAnArray, "arguments must be a JSON array");
         assertFailed(coreJob, "unknown task \"(none)\"");
         assertFailed(badCharge, "cannot decode job " + badCharge);
         assertTrue(((String) row(badCharge).get("last_error_message")).contains("Charge"), "names the type");
+        for (long id : new long[] {notANumber, badCharge}) {
+            String m = (String) row(id).get("last_error_message");
+            assertTrue(m.contains("the job was marked failed") && !m.contains("left in the queue"), m);
+        }
         assertEquals(Set.of(1, 2, 3, 4, 5), taken);
-        assertEquals(0, pending());
 
-        // once the task is known, the kept job can be retried
+        // an unknown task (an old worker in a rolling deploy) is retried with Que's backoff, not failed
+        Map<String, Object> g = row(ghost);
+        assertNull(g.get("expired_at"), "not failed");
+        assertTrue(((String) g.get("last_error_message")).contains("unknown task \"Ghost.boo\""));
+        long in = java.time.Duration.between(java.time.Instant.now(), instant(g.get("schedule_at"))).toMillis();
+        assertTrue(in > 1_000 && in <= 4_000, "retry in about 1^4 + 3 s: " + in + " ms");
+        assertEquals(1, pending());
+
+        // once the task is known, it runs
         tasks.register(Ghost.class, who -> taken.add(-1));
-        assertTrue(tasks.admin().retryFailed(ghost));
-        await("the retried ghost ran", () -> taken.contains(-1));
+        makeDue(ghost);
+        await("the ghost ran", () -> taken.contains(-1));
+        assertNull(row(ghost));
+    }
+
+    @Test
+    void withNoUnknownTaskRetries_anUnknownTaskFailsAtOnce() {
+        Tasks.create(pq).client(Ghost.class).boo("Casper"); // defined there, implemented nowhere
+        Tasks tasks = Tasks.create(pq);
+        tasks.register(Good.class, n -> { });
+        start(Worker.builder(tasks).workerCount(1).pollInterval(Duration.ofMillis(50)).unknownTaskRetries(0));
+        await("failed at once", () -> tasks.admin().failed(null, 10, 0).size() == 1);
+        assertFailed(tasks.admin().failed(null, 10, 0).get(0).id(), "unknown task \"Ghost.boo\"");
+    }
+
+    @Test
+    void anUnknownTask_isFailedOnceItsRetriesAreUsedUp() {
+        Tasks.create(pq).client(Ghost.class).boo("Casper");
+        Tasks tasks = Tasks.create(pq);
+        tasks.register(Good.class, n -> { });
+        long id = count("SELECT max(id) FROM " + table());
+        exec("UPDATE " + table() + " SET error_count = 2 WHERE id = ?", id);
+        start(Worker.builder(tasks).workerCount(1).pollInterval(Duration.ofMillis(50)).unknownTaskRetries(2));
+        await("failed after its third try", () -> tasks.admin().failed(null, 10, 0).size() == 1);
+        assertEquals(3, ((Number) row(id).get("error_count")).intValue());
     }
 
     private void assertFailed(long id, String reason) {
         Map<String, Object> row = row(id);
         assertNotNull(row, "job " + id + " is kept");
         assertNotNull(row.get("expired_at"), "job " + id + " is failed");
-        assertEquals(1, ((Number) row.get("error_count")).intValue());
         String message = (String) row.get("last_error_message");
         assertTrue(message.contains(reason), "job " + id + ": expected <" + reason + "> in: " + message);
         List<Long> failed = List.copyOf(rows("SELECT id FROM " + table() + " WHERE expired_at IS NOT NULL")

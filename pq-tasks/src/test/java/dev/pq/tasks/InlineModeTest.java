@@ -12,6 +12,7 @@ import dev.pq.testing.TestDatabase;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,5 +160,23 @@ class InlineModeTest extends TasksTestBase {
         assertEquals(0, tasks.enqueue(JobClassTest.Noop.class, "x"));
         assertEquals(1, JobClassTest.Noop.runs.get());
         assertEquals(0, count("SELECT count(*) FROM " + table()));
+    }
+
+    @Test
+    void aJobScheduledForLater_isStored_notRun_asQueDoes() throws Exception {
+        Tasks tasks = inline();
+        tasks.client(Market.class, Enqueue.options().scheduleAt("1h")).spoil("not yet");   // would throw if run
+        long later = tasks.lastId();
+        tasks.client(Market.class, Enqueue.options().scheduleAt(Instant.now().plusSeconds(600))).spoil("nor this");
+        long atTime = tasks.lastId();
+        assertTrue(later > 0 && atTime > later, "stored jobs have ids");
+        assertEquals(2, count("SELECT count(*) FROM " + table() + " WHERE schedule_at > now() + interval '9 minutes'"));
+
+        // due now or in the past: run at once, as before
+        assertThrows(TaskFailedException.class,
+                () -> tasks.client(Market.class, Enqueue.options().scheduleAt(Duration.ZERO)).spoil("now"));
+        assertThrows(TaskFailedException.class,
+                () -> tasks.client(Market.class, Enqueue.options().scheduleAt(Instant.now().minusSeconds(5))).spoil("past"));
+        assertEquals(2, count("SELECT count(*) FROM " + table()));
     }
 }

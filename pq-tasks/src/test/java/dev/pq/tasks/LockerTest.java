@@ -3,10 +3,15 @@ package dev.pq.tasks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pq.testing.TestDatabase;
 import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -139,5 +144,33 @@ class LockerTest extends TasksTestBase {
         assertTrue(cpuMs < 300, "the locker used " + cpuMs + " ms of CPU in 1 s while it had nothing to do");
         open.countDown();
         await("all ran", () -> ran.get() == 3);
+    }
+
+    public interface Quick {
+        @Task
+        void quick(int n);
+    }
+
+    @Test
+    void jobsAnotherSessionHeld_areTakenAsSoonAsItLetsGo_withoutWaitingForThePoll() throws Exception {
+        Set<Integer> done = ConcurrentHashMap.newKeySet();
+        tasks.register(Quick.class, done::add);
+        for (int i = 0; i < 10; i++) {
+            tasks.client(Quick.class).quick(i);
+        }
+        // another worker holds the first eight (its buffer), then dies without a word: no notification
+        try (Connection other = TestDatabase.connect()) {
+            try (PreparedStatement ps = other.prepareStatement("SELECT count(pg_advisory_lock(?, CAST((id % 4294967296) "
+                    + "- 2147483648 AS integer))) FROM (SELECT id FROM " + table() + " ORDER BY id LIMIT 8) AS j")) {
+                ps.setInt(1, pq.engine().sql().lockClass);
+                ps.executeQuery().close();
+            }
+            start(Worker.builder(tasks).workerCount(4).maximumBufferSize(0).pollInterval(Duration.ofSeconds(60)));
+            await("the two free jobs ran", () -> done.size() == 2);
+            assertEquals(Set.of(8, 9), done);
+        }
+        long t0 = System.nanoTime();
+        await("the released jobs ran long before the 60 s poll", Duration.ofSeconds(5), () -> done.size() == 10);
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3));
     }
 }

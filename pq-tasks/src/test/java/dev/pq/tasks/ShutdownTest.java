@@ -161,4 +161,26 @@ class ShutdownTest extends TasksTestBase {
         assertEquals(0, workerRows());
         assertEquals(0, jobLocks());
     }
+
+    @Test
+    void close_releasesBufferedJobsAtOnce_soAnotherWorkerRunsThemWhileALongJobStillFinishes() throws Exception {
+        tasks.client(Slow.class).spin(); // runs until the test lets it go, ignoring interrupts
+        for (int i = 0; i < 4; i++) {
+            tasks.client(Slow.class).work(0, receipts(), null); // buffered behind it
+        }
+        Worker a = start(Worker.builder(tasks).workerCount(1).maximumBufferSize(8).waitPeriod(Duration.ofSeconds(30)));
+        assertTrue(started.await(20, TimeUnit.SECONDS));
+        await("the running and the buffered jobs are locked", () -> jobLocks() == 5);
+        start(Worker.builder(tasks).workerCount(2).pollInterval(Duration.ofSeconds(60)));
+        Thread closing = new Thread(a::close, "closing-a");
+        closing.start();
+        await("the other worker ran the buffered jobs while the long one still runs", Duration.ofSeconds(10),
+                () -> count("SELECT count(*) FROM " + receipts()) == 4);
+        assertTrue(closing.isAlive(), "worker a is still waiting for its running job");
+        assertEquals(1, jobLocks(), "only the running job is still locked");
+        release = true;
+        closing.join(20_000);
+        assertTrue(!closing.isAlive());
+        await("the long job completed", () -> pending() == 0);
+    }
 }

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Locked jobs waiting for a worker thread, kept in dequeue order: queue-list position, then
@@ -105,6 +106,42 @@ public final class Buffer {
             max = Math.max(max, t);
         }
         return max;
+    }
+
+    /** The waiting jobs whose row was last read more than {@code nanos} ago (a snapshot; nothing is removed). */
+    public synchronized List<LockedJob> stale(long nanos) {
+        long now = System.nanoTime();
+        List<LockedJob> out = new ArrayList<>();
+        for (LockedJob j : jobs) {
+            if (now - j.checkedAt() >= nanos) {
+                out.add(j);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Applies a re-check of {@code checked} (those still waiting here): a job found still pending,
+     * ready and locked is replaced by its fresh row; the others are removed and returned (their
+     * locks must be released).
+     */
+    public synchronized List<LockedJob> refresh(List<LockedJob> checked, Map<Long, TasksDb.Checked> found) {
+        List<LockedJob> dropped = new ArrayList<>();
+        for (LockedJob old : checked) {
+            int i = jobs.indexOf(old);
+            if (i < 0) {
+                continue; // taken by a thread meanwhile: it checks the job itself
+            }
+            jobs.remove(i);
+            TasksDb.Checked now = found.get(old.id());
+            if (now != null && now.locked()) {
+                int at = Collections.binarySearch(jobs, now.job(), order);
+                jobs.add(at < 0 ? -at - 1 : at, now.job());
+            } else {
+                dropped.add(old);
+            }
+        }
+        return dropped;
     }
 
     /** Removes and returns every waiting job (their locks must be released). */

@@ -29,11 +29,11 @@ public final class Completer implements AutoCloseable {
      */
     private static final long GATHER_NANOS = 1_000_000L;
 
-    /** One finished job: what to do with it, and when to run it again for RETRY. */
-    public record Done(long id, Context.Outcome outcome, Instant retryAt) {
+    /** One finished job: its row version, what to do with it, and when to run it again for RETRY. */
+    public record Done(long id, long version, Context.Outcome outcome, Instant retryAt) {
     }
 
-    private static final Done STOP = new Done(-1, null, null);
+    private static final Done STOP = new Done(-1, 0, null, null);
 
     private final Engine engine;
     private final TasksDb db;
@@ -42,6 +42,7 @@ public final class Completer implements AutoCloseable {
     private final LinkedBlockingQueue<Done> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile int inFlight;
+    private final java.util.concurrent.atomic.AtomicLong lostRaces = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param release     releases the locks of completed jobs
@@ -90,6 +91,13 @@ public final class Completer implements AutoCloseable {
                 flush(batch);
             } catch (InterruptedException e) {
                 stop = true;
+            } catch (RuntimeException | Error e) {
+                // never let this thread die with jobs in hand: they would stay locked until exit
+                log.error("completing {} jobs failed: releasing them (they will run again)", batch.size(), e);
+                List<Long> ids = new ArrayList<>();
+                batch.forEach(d -> ids.add(d.id()));
+                ids.remove(Long.valueOf(-1));
+                release.accept(ids);
             } finally {
                 batch.clear();
                 inFlight = 0;
@@ -105,39 +113,37 @@ public final class Completer implements AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
-        List<Long> destroy = new ArrayList<>();
-        List<Long> finish = new ArrayList<>();
-        List<Long> expire = new ArrayList<>();
-        List<Long> retry = new ArrayList<>();
-        List<Instant> retryAt = new ArrayList<>();
+        // In id order: two processes completing overlapping jobs (after one lost its locks) then
+        // lock the rows in the same order and cannot deadlock.
+        batch.sort(java.util.Comparator.comparingLong(Done::id));
+        java.util.Map<Context.Outcome, List<Done>> byOutcome = new java.util.EnumMap<>(Context.Outcome.class);
         for (Done d : batch) {
-            switch (d.outcome()) {
-                case DESTROY -> destroy.add(d.id());
-                case FINISH -> finish.add(d.id());
-                case EXPIRE -> expire.add(d.id());
-                case RETRY -> {
-                    retry.add(d.id());
-                    retryAt.add(d.retryAt());
-                }
-            }
+            byOutcome.computeIfAbsent(d.outcome(), o -> new ArrayList<>()).add(d);
         }
-        List<Long> done = new ArrayList<>(batch.size());
-        for (long backoff = 10; ; backoff = Math.min(backoff * 2, 5_000)) {
+        java.util.Set<Long> changed = new java.util.HashSet<>();
+        for (long backoff = 10; ; backoff = Math.min(backoff * 2, 1_000)) {
             try (Connection c = engine.acquire()) {
-                if (!destroy.isEmpty()) {
-                    db.byIds(c, db.sql().destroy, destroy);
+                changed.clear();
+                boolean tx = byOutcome.size() > 1; // all or nothing, so a retry finds no half-done batch
+                if (tx) {
+                    c.setAutoCommit(false);
                 }
-                if (!finish.isEmpty()) {
-                    db.byIds(c, db.sql().finish, finish);
+                for (java.util.Map.Entry<Context.Outcome, List<Done>> e : byOutcome.entrySet()) {
+                    List<Long> ids = e.getValue().stream().map(Done::id).toList();
+                    List<Long> versions = e.getValue().stream().map(Done::version).toList();
+                    changed.addAll(switch (e.getKey()) {
+                        case DESTROY -> db.byIds(c, db.sql().destroy, ids, versions);
+                        case FINISH -> db.byIds(c, db.sql().finish, ids, versions);
+                        case EXPIRE -> db.byIds(c, db.sql().expire, ids, versions);
+                        case RETRY -> db.reschedule(c, ids, versions, e.getValue().stream().map(Done::retryAt).toList());
+                    });
                 }
-                if (!expire.isEmpty()) {
-                    db.byIds(c, db.sql().expire, expire);
-                }
-                if (!retry.isEmpty()) {
-                    db.reschedule(c, retry, retryAt);
+                if (tx) {
+                    c.commit();
+                    c.setAutoCommit(true);
                 }
                 break;
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | Error e) { // an Error: another thread exhausted the heap
                 if (engine.isClosed()) {
                     log.warn("completing {} jobs failed and pq is closed: they will run again", batch.size());
                     break;
@@ -152,13 +158,29 @@ public final class Completer implements AutoCloseable {
                 }
             }
         }
+        List<Long> done = new ArrayList<>(batch.size());
+        int lost = 0;
         for (Done d : batch) {
             done.add(d.id());
+            if (!changed.contains(d.id())) {
+                lost++;
+                log.debug("job {}: already completed or changed by another run (this worker's locks were lost)", d.id());
+            }
+        }
+        if (lost > 0) {
+            lostRaces.addAndGet(lost);
+            log.warn("{} of {} completed jobs had already been completed or changed by another run "
+                    + "(this worker's locks were lost with its connection): left as they were", lost, batch.size());
         }
         release.accept(done);
-        if (!retry.isEmpty()) {
+        if (byOutcome.containsKey(Context.Outcome.RETRY)) {
             rescheduled.run();
         }
+    }
+
+    /** Completions that found their row gone or changed by another run. */
+    public long lostRaces() {
+        return lostRaces.get();
     }
 
     /** Flushes what was handed over and stops. */

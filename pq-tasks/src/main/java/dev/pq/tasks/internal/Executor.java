@@ -24,8 +24,15 @@ public final class Executor {
     private final ObjectMapper mapper;
     private final List<Middleware> middleware;
     private final List<JobListener> listeners;
+    private final String decodeFate;
 
-    public Executor(Registry registry, ObjectMapper mapper, List<Middleware> middleware, List<JobListener> listeners) {
+    /**
+     * @param decodeFate what becomes of a job whose payload cannot be decoded, for the message
+     *                   ("the job was marked failed", "the job was not run")
+     */
+    public Executor(Registry registry, ObjectMapper mapper, List<Middleware> middleware, List<JobListener> listeners,
+                    String decodeFate) {
+        this.decodeFate = decodeFate;
         this.registry = registry;
         this.mapper = mapper;
         this.middleware = List.copyOf(middleware);
@@ -41,6 +48,11 @@ public final class Executor {
         }
     }
 
+    /** The names of the registered tasks. */
+    public java.util.Set<String> names() {
+        return registry.names();
+    }
+
     /** The definition the job's task has here, or null if unknown. */
     public TaskDef definition(LockedJob job) {
         Registry.Registered r = registry.find(job.task());
@@ -52,15 +64,19 @@ public final class Executor {
         LockedJob job = ctx.job();
         Registry.Registered r = registry.find(job.task());
         if (r == null) {
-            throw new Permanent(new TaskNotFoundException(job.task() == null ? "(none)" : job.task(),
-                    job.task() == null ? "the job has no task name (was it put with pq-core's put?)"
-                            : "no implementation is registered in this process (known: " + registry.names() + ")"));
+            if (job.task() == null) {
+                throw new Permanent(new TaskNotFoundException("(none)",
+                        "the job has no task name (was it put with pq-core's put?)"));
+            }
+            // not permanent: a newer worker may know it (a rolling deploy)
+            throw new TaskNotFoundException(job.task(),
+                    "no implementation is registered in this process (known: " + registry.names() + ")");
         }
         Object[] args;
         try {
             args = decode(r.def(), job, ctx);
         } catch (Exception e) {
-            throw new Permanent(new SerializationException(job.queue(), job.id(), describe(r.def()), e));
+            throw new Permanent(new SerializationException(job.queue(), job.id(), describe(r.def()), decodeFate, e));
         }
         runChain(0, ctx, () -> invoke(r, args, ctx));
     }

@@ -1,57 +1,63 @@
 package dev.pq.tasks.internal;
 
-import dev.pq.internal.Engine;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one locker of a worker process (Que's design): a dedicated connection holding a session
+ * The one locker of a worker process (Que's design): a session ({@link LockerSession}) holding an
  * advisory lock on every job this process has taken, so a process that dies releases them all at
  * once. It locks at most as many jobs as there are idle threads plus the buffer size, in one
  * statement, and releases finished jobs' locks in batches. It wakes on notifications for its
- * queues, on finished jobs, and every poll interval.
+ * queues, on free threads while a backlog is known, and every poll interval.
+ *
+ * <p>The jobs this process has taken ({@link LockerSession#taken()}: buffered, running, awaiting
+ * release) are kept apart from the locks the current session holds: after a lost connection the
+ * session's locks are gone but the jobs still run here, so they stay excluded from locking and are
+ * locked again once reconnected.
  */
 public final class Locker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Locker.class);
     private static final int ANY = Short.MAX_VALUE;
+    /** Back-off while every ready candidate is locked by other workers (they may die or give back). */
+    private static final long CONTENDED_MIN_NANOS = 2_000_000L;
+    private static final long CONTENDED_MAX_NANOS = 100_000_000L;
 
-    private final Engine engine;
     private final TasksDb db;
     private final QueueList queues;
     private final Buffer buffer;
     private final int bufferSize;
     private final long pollNanos;
+    private final LockerSession session;
     private final Consumer<String> observer;
-    private final ConcurrentLinkedQueue<Long> releases = new ConcurrentLinkedQueue<>();
     private final Set<String> known = ConcurrentHashMap.newKeySet();
-    /** Jobs whose lock this session holds (touched by the locker thread only). */
-    private final Set<Long> held = new java.util.HashSet<>();
     private final Object monitor = new Object();
     private final Thread thread;
+    private volatile boolean lockingStopped;
     private volatile boolean stopping;
     private volatile boolean drained;
-    private volatile Integer backendPid;
-    private boolean dirty = true;
+    private boolean news = true;
     private boolean signalled;
-    private Connection connection;
+
+    /** The outcome of one lock statement: jobs buffered, and whether more may be lockable now. */
+    private record Round(int locked, boolean more) {
+    }
 
     public Locker(TasksDb db, QueueList queues, Buffer buffer, int bufferSize, long pollNanos, String name) {
-        this.engine = db.engine();
         this.db = db;
         this.queues = queues;
         this.buffer = buffer;
         this.bufferSize = bufferSize;
         this.pollNanos = pollNanos;
+        this.session = new LockerSession(db, this::wake);
         this.observer = q -> {
             if (q == null || queues.matches(q)) {
                 if (q != null) {
@@ -69,19 +75,20 @@ public final class Locker implements AutoCloseable {
         // Connect here, not on the thread: a bad database fails start() at once, and the registry's
         // first heartbeat already knows the locker's backend pid (how dead workers are recognised).
         try {
-            connect();
+            session.connect();
+            refreshQueues();
         } catch (SQLException e) {
-            throw engine.translate(e, "connecting the worker's locker");
+            throw db.engine().translate(e, "connecting the worker's locker");
         }
-        engine.listener().addObserver(observer);
-        engine.listener().ensureStarted();
+        db.engine().listener().addObserver(observer);
+        db.engine().listener().ensureStarted();
         thread.start();
         return this;
     }
 
-    /** The backend pid of the locker connection, once connected. */
+    /** The backend pid of the locker connection, once connected (null while reconnecting). */
     public Integer backendPid() {
-        return backendPid;
+        return session.backendPid();
     }
 
     /** True after a lock attempt found no candidate at all in any queue (drain mode's end). */
@@ -89,114 +96,153 @@ public final class Locker implements AutoCloseable {
         return drained;
     }
 
-    /** Asks for a job's lock to be released (after its completion committed, or on shutdown). */
+    /** Asks for a job's lock to be released (after its completion committed, or its row was gone). */
     public void release(long id) {
-        releases.add(id);
-        wake(false);
+        session.release(List.of(id));
     }
 
     /** Asks for many locks to be released. */
     public void release(List<Long> ids) {
-        releases.addAll(ids);
-        wake(false);
+        session.release(ids);
+    }
+
+    /** Releases jobs that were locked but not run, and tells the other workers of their queues. */
+    public void giveBack(List<LockedJob> jobs) {
+        session.giveBack(jobs);
+    }
+
+    /** A job's lock was found not held by this session: check the connection now. */
+    public void suspect() {
+        session.suspect();
     }
 
     /** Wakes the locker: capacity changed, or (if {@code news}) jobs may have arrived. */
     public void wake(boolean news) {
         synchronized (monitor) {
             if (news) {
-                dirty = true;
+                this.news = true;
             }
             signalled = true;
             monitor.notifyAll();
         }
     }
 
+    private void wake() {
+        wake(false);
+    }
+
     private void run() {
-        long backoff = 100;
+        long reconnectDelay = 50;
         long nextPoll = 0;
+        boolean backlog = false;
+        long contended = 0;
         while (!stopping) {
             try {
-                if (connection == null) {
-                    connect();
+                if (session.reconnectIfNeeded()) {
+                    refreshQueues();
                     nextPoll = 0;
                 }
-                releasePending();
-                long now = System.nanoTime();
-                if (now - nextPoll >= 0) {
-                    if (queues.hasGlobs()) {
-                        known.addAll(db.queueNames(connection));
+                session.checkIfSuspected();
+                session.releasePending();
+                long waitNanos;
+                if (lockingStopped) {
+                    waitNanos = pollNanos;
+                } else {
+                    long now = System.nanoTime();
+                    if (now - nextPoll >= 0) {
+                        if (queues.hasGlobs()) {
+                            refreshQueues();
+                        }
+                        nextPoll = now + pollNanos;
+                        synchronized (monitor) {
+                            news = true;
+                        }
                     }
-                    nextPoll = now + pollNanos;
+                    boolean look;
                     synchronized (monitor) {
-                        dirty = true;
+                        look = news;
+                        news = false;
                     }
-                }
-                long waitNanos = Math.max(0, nextPoll - System.nanoTime());
-                boolean more = false;
-                boolean doLock;
-                synchronized (monitor) {
-                    doLock = dirty;
-                    dirty = false;
-                }
-                if (doLock) {
-                    int capacity = buffer.capacity(bufferSize);
-                    // Refill in batches: lock when the buffer is empty or at least half of it is free.
-                    if (capacity > 0 && (buffer.size() == 0 || capacity >= (bufferSize + 1) / 2)) {
-                        more = lockSome(capacity);
-                        if (!more && buffer.size() == 0) {
-                            Double next = db.nextDue(connection, queues.expand(known));
-                            if (next != null) {
-                                // Look again when it is due: bring the next poll forward (waking
-                                // alone would not lock, since nothing marks the queues dirty).
-                                long dueAt = System.nanoTime() + Math.max(0, (long) (next * 1e9)) + 1_000_000L;
-                                if (dueAt - nextPoll < 0) {
-                                    nextPoll = dueAt;
-                                }
-                                waitNanos = Math.max(0, nextPoll - System.nanoTime());
+                    if (look || backlog) {
+                        int capacity = buffer.capacity(bufferSize);
+                        // Refill in batches: lock when the buffer is empty or at least half of it is free.
+                        if (capacity > 0 && (buffer.size() == 0 || capacity >= (bufferSize + 1) / 2)) {
+                            Round r = lockSome(capacity);
+                            backlog = r.more();
+                            // No progress although candidates exist: other workers hold them all. Look
+                            // again soon (they may die or give them back), not at once, not at the poll.
+                            contended = r.locked() > 0 || !r.more() ? 0
+                                    : Math.min(CONTENDED_MAX_NANOS, Math.max(CONTENDED_MIN_NANOS, contended * 2));
+                            if (!r.more() && buffer.size() == 0) {
+                                nextPoll = untilNextDue(nextPoll);
                             }
-                        }
-                    } else {
-                        more = true; // look again once a thread frees up
-                    }
-                }
-                // at least one free place (with no buffer, half of it is 0: never spin on that)
-                boolean room = buffer.capacity(bufferSize) >= Math.max(1, (bufferSize + 1) / 2);
-                synchronized (monitor) {
-                    if (more) {
-                        dirty = true;
-                    }
-                    if (!(more && room) && !signalled && releases.isEmpty() && !stopping) {
-                        long deadline = System.nanoTime() + waitNanos;
-                        while (!signalled && !stopping && releases.isEmpty()) {
-                            long left = deadline - System.nanoTime();
-                            if (left <= 0) {
-                                break;
-                            }
-                            monitor.wait(left / 1_000_000, (int) (left % 1_000_000));
+                        } else {
+                            backlog = true; // look again once a thread frees up
                         }
                     }
-                    signalled = false;
+                    // at least one free place (with no buffer, half of it is 0: never spin on that)
+                    boolean room = buffer.capacity(bufferSize) >= Math.max(1, (bufferSize + 1) / 2);
+                    waitNanos = backlog && room ? contended : Math.max(0, nextPoll - System.nanoTime());
                 }
-                backoff = 100;
+                await(waitNanos);
+                reconnectDelay = 50;
             } catch (InterruptedException e) {
                 break;
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | Error e) {
+                // An Error (a job elsewhere in this JVM exhausting the heap) may have cut a statement
+                // short and left the protocol mid-message: the connection is dropped as if lost.
                 if (stopping) {
                     break;
                 }
-                lostConnection(e, backoff);
-                backoff = Math.min(backoff * 2, 5_000);
+                List<LockedJob> dropped = buffer.clear();
+                session.lost(e, reconnectDelay, dropped);
+                backlog = true;
+                try {
+                    Thread.sleep(reconnectDelay);
+                } catch (InterruptedException ie) {
+                    break;
+                }
+                reconnectDelay = Math.min(reconnectDelay * 2, 1_000);
             }
         }
     }
 
-    /** Locks up to {@code capacity} jobs and buffers them; true if there may be more. */
-    private boolean lockSome(int capacity) throws SQLException {
+    private void await(long waitNanos) throws InterruptedException {
+        synchronized (monitor) {
+            long deadline = System.nanoTime() + waitNanos;
+            while (!signalled && !stopping && !session.hasPending()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                monitor.wait(left / 1_000_000, (int) (left % 1_000_000));
+            }
+            signalled = false;
+        }
+    }
+
+    /** Brings the next poll forward to when the next scheduled job of these queues is due. */
+    private long untilNextDue(long nextPoll) throws SQLException {
+        Double next = db.nextDue(session.connection(), queues.expand(known));
+        if (next == null) {
+            return nextPoll;
+        }
+        long dueAt = System.nanoTime() + Math.max(0, (long) (next * 1e9)) + 1_000_000L;
+        return dueAt - nextPoll < 0 ? dueAt : nextPoll;
+    }
+
+    private void refreshQueues() throws SQLException {
+        if (queues.hasGlobs()) {
+            known.addAll(db.queueNames(session.connection()));
+        }
+    }
+
+    /** Locks up to {@code capacity} jobs and buffers them. */
+    private Round lockSome(int capacity) throws SQLException {
         List<String> list = queues.expand(known);
         if (list.isEmpty()) {
             drained = true;
-            return false;
+            return new Round(0, false);
         }
         // One read: with idle() and maxIdleThreshold() as two calls, a thread taking a job in
         // between left no idle thread, the threshold became Integer.MIN_VALUE, the query found no
@@ -205,116 +251,41 @@ public final class Locker implements AutoCloseable {
         int maxPriority = threshold == Integer.MIN_VALUE ? ANY : Math.min(threshold, ANY);
         int candidates = Math.max(capacity * 2, 16);
         int[] seen = {0};
-        long[] ids = db.lock(connection, list, maxPriority, held, capacity, candidates, seen);
+        // Jobs this process has taken are excluded, whether or not this session holds their locks:
+        // session locks are re-entrant, and after a reconnect the running ones may not be locked.
+        long[] ids = db.lock(session.connection(), list, maxPriority, new ArrayList<>(session.taken()), capacity,
+                candidates, seen);
         drained = seen[0] == 0 && buffer.size() == 0;
         if (ids.length == 0) {
-            return seen[0] >= candidates; // all candidates taken by others: there may be more below
+            return new Round(0, seen[0] > 0);
         }
-        List<LockedJob> jobs = db.recheck(connection, ids);
-        if (jobs.size() < ids.length) {
-            Set<Long> live = ConcurrentHashMap.newKeySet();
-            jobs.forEach(j -> live.add(j.id()));
-            List<Long> gone = new ArrayList<>();
-            for (long id : ids) {
-                if (!live.contains(id)) {
-                    gone.add(id);
-                }
-            }
-            db.unlock(connection, gone);
-        }
-        jobs.forEach(j -> held.add(j.id()));
-        // Keep the lock order (queue list, priority, expected time, id).
-        List<LockedJob> ordered = new ArrayList<>(jobs.size());
-        java.util.Map<Long, LockedJob> byId = new java.util.HashMap<>();
+        List<LockedJob> jobs = db.recheck(session.connection(), ids);
+        Map<Long, LockedJob> byId = new HashMap<>();
         jobs.forEach(j -> byId.put(j.id(), j));
+        List<LockedJob> ordered = new ArrayList<>(jobs.size()); // the lock order: queue list, priority, expected, id
+        Set<Long> gone = new LinkedHashSet<>();
         for (long id : ids) {
             LockedJob j = byId.get(id);
             if (j != null) {
                 ordered.add(j);
+            } else {
+                gone.add(id);
             }
         }
+        session.locked(byId.keySet(), gone);
         if (!buffer.addAll(ordered)) {
-            List<Long> back = new ArrayList<>();
-            ordered.forEach(j -> back.add(j.id()));
-            unlock(back);
-            return false;
+            session.release(new ArrayList<>(byId.keySet()));
+            return new Round(0, false);
         }
-        return ids.length == capacity || jobs.size() < ids.length;
+        // More may be lockable: the candidate window was full, some candidates were not locked
+        // (locked by others, or the lock limit was reached), or some were gone at the re-check.
+        boolean more = seen[0] >= candidates || seen[0] > ids.length || !gone.isEmpty();
+        return new Round(ordered.size(), more);
     }
 
-    private void releasePending() throws SQLException {
-        if (releases.isEmpty()) {
-            return;
-        }
-        List<Long> ids = new ArrayList<>();
-        for (Long id; (id = releases.poll()) != null; ) {
-            ids.add(id);
-        }
-        unlock(ids);
-    }
-
-    private void unlock(List<Long> ids) throws SQLException {
-        db.unlock(connection, ids);
-        held.removeAll(ids);
-    }
-
-    private void connect() throws SQLException {
-        Connection c = engine.dedicated();
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_backend_pid()"); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            backendPid = rs.getInt(1);
-        } catch (SQLException | RuntimeException e) {
-            c.close();
-            throw e;
-        }
-        // The lock statement's limits and arrays are parameters, so PostgreSQL's default plan cache
-        // mode keeps planning it afresh on every call (a custom plan costs more than running it).
-        // The generic plan reads the same partial indexes; this connection runs only the locker's
-        // few statements, so cache it once. (PostgreSQL 12+; older servers keep planning.)
-        try (java.sql.Statement st = c.createStatement()) {
-            st.execute("SET plan_cache_mode = force_generic_plan");
-        } catch (SQLException e) {
-            log.debug("plan_cache_mode not set on the locker connection: {}", e.toString());
-        }
-        connection = c;
-        if (queues.hasGlobs()) {
-            known.addAll(db.queueNames(c));
-        }
-    }
-
-    private void lostConnection(Exception e, long backoff) {
-        log.error("locker connection failed (its job locks are gone: jobs running now may also be run by "
-                + "another worker); reconnecting in {} ms", backoff, e);
-        closeConnection();
-        List<LockedJob> waiting = buffer.clear();
-        releases.clear();
-        if (!waiting.isEmpty()) {
-            log.warn("dropped {} buffered jobs whose locks were lost", waiting.size());
-        }
-        try {
-            Thread.sleep(backoff);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void closeConnection() {
-        Connection c = connection;
-        connection = null;
-        held.clear();
-        backendPid = null;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // broken already
-            }
-        }
-    }
-
-    /** Stops locking; call {@link #close()} later to release the rest and disconnect. */
+    /** Stops locking; releases (and gives back) keep being served until {@link #close()}. */
     public void stopLocking() {
-        stopping = true;
+        lockingStopped = true;
         wake(false);
     }
 
@@ -324,23 +295,21 @@ public final class Locker implements AutoCloseable {
      */
     @Override
     public void close() {
-        stopLocking();
-        engine.listener().removeObserver(observer);
+        lockingStopped = true;
+        stopping = true;
+        wake(false);
+        db.engine().listener().removeObserver(observer);
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (connection != null) {
-            try {
-                releasePending();
-                try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_unlock_all()")) {
-                    ps.executeQuery().close();
-                }
-            } catch (SQLException e) {
-                log.debug("releasing locks at close: {}", e.toString());
-            }
-        }
-        closeConnection();
+        session.close();
+    }
+
+    /** For the log: how the locker is configured. */
+    @Override
+    public String toString() {
+        return "Locker[queues=" + queues + ", bufferSize=" + bufferSize + ", taken=" + session.taken().size() + "]";
     }
 }

@@ -84,14 +84,70 @@ public final class TasksDb {
     public List<LockedJob> recheck(Connection locker, long[] ids) throws SQLException {
         try (PreparedStatement ps = locker.prepareStatement(sql.recheck)) {
             ps.setArray(1, longs(locker, ids));
+            long now = System.nanoTime();
             List<LockedJob> out = new ArrayList<>(ids.length);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new LockedJob(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4),
-                            rs.getString(5), rs.getBytes(6), rs.getInt(7), Engine.instant(rs, 8), Engine.instant(rs, 10)));
+                    out.add(job(rs, now));
                 }
             }
             return out;
+        }
+    }
+
+    private static LockedJob job(ResultSet rs, long checkedAt) throws SQLException {
+        return new LockedJob(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5),
+                rs.getBytes(6), rs.getInt(7), Engine.instant(rs, 8), Engine.instant(rs, 10), rs.getLong(11), checkedAt);
+    }
+
+    /**
+     * Re-reads jobs before they run (on any connection): those still pending and ready, each with
+     * whether the session {@code lockerPid} still holds its lock.
+     */
+    public java.util.Map<Long, Checked> check(Connection c, int lockerPid, Collection<Long> ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.check)) {
+            ps.setInt(1, lockerPid);
+            ps.setLong(2, Integer.toUnsignedLong(engine.sql().lockClass));
+            ps.setArray(3, c.createArrayOf("bigint", ids.toArray()));
+            long now = System.nanoTime();
+            java.util.Map<Long, Checked> out = new java.util.HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    LockedJob j = job(rs, now);
+                    out.put(j.id(), new Checked(j, rs.getBoolean(12)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** A job as re-read before its run, and whether its lock is still held by this process's locker. */
+    public record Checked(LockedJob job, boolean locked) {
+    }
+
+    /** Takes again the session locks of {@code ids} on a new locker connection; returns those it got. */
+    public java.util.Set<Long> relock(Connection locker, Collection<Long> ids) throws SQLException {
+        try (PreparedStatement ps = locker.prepareStatement(sql.relock)) {
+            ps.setArray(1, locker.createArrayOf("bigint", ids.toArray()));
+            ps.setInt(2, engine.sql().lockClass);
+            java.util.Set<Long> got = new java.util.HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    got.add(rs.getLong(1));
+                }
+            }
+            return got;
+        }
+    }
+
+    /** Unlocks jobs that were locked but not run, and notifies their queues. */
+    public void giveBack(Connection locker, Collection<Long> ids, Collection<String> queues) throws SQLException {
+        try (PreparedStatement ps = locker.prepareStatement(sql.giveBack)) {
+            ps.setInt(1, engine.sql().lockClass);
+            ps.setArray(2, locker.createArrayOf("bigint", ids.toArray()));
+            ps.setString(3, engine.sql().channel);
+            ps.setArray(4, locker.createArrayOf("text", queues.toArray()));
+            ps.executeQuery().close();
         }
     }
 
@@ -125,32 +181,54 @@ public final class TasksDb {
         }
     }
 
-    /** Runs one of the id-array statements (destroy, finish, expire). */
-    public int byIds(Connection c, String statement, Collection<Long> ids) throws SQLException {
+    /**
+     * Runs one of the (id, version) statements (destroy, finish, expire) and returns the ids it
+     * changed: a job missing from the result was completed or changed by another run.
+     */
+    public java.util.Set<Long> byIds(Connection c, String statement, List<Long> ids, List<Long> versions)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(statement)) {
             ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
-            return ps.executeUpdate();
+            ps.setArray(2, c.createArrayOf("bigint", versions.toArray()));
+            return changed(ps);
         }
     }
 
-    public void reschedule(Connection c, List<Long> ids, List<Instant> at) throws SQLException {
+    /** Reschedules jobs (of these versions) to run at {@code at}; returns the ids it changed. */
+    public java.util.Set<Long> reschedule(Connection c, List<Long> ids, List<Long> versions, List<Instant> at)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.reschedule)) {
             ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
-            ps.setArray(2, c.createArrayOf("timestamptz", at.stream().map(Engine::jdbc).toArray()));
-            ps.executeUpdate();
+            ps.setArray(2, c.createArrayOf("bigint", versions.toArray()));
+            ps.setArray(3, c.createArrayOf("timestamptz", at.stream().map(Engine::jdbc).toArray()));
+            return changed(ps);
         }
     }
 
-    /** Records a failure: retry at {@code retryAt}, or mark failed if {@code expire}. */
-    public void fail(Connection c, long id, String message, String backtrace, Instant retryAt, boolean expire)
-            throws SQLException {
+    private static java.util.Set<Long> changed(PreparedStatement ps) throws SQLException {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getLong(1));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Records a failure of the job's row {@code version}: retry at {@code retryAt}, or mark failed
+     * if {@code expire}. False if the row was gone or changed (another run completed it).
+     */
+    public boolean fail(Connection c, long id, long version, String message, String backtrace, Instant retryAt,
+                        boolean expire) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.fail)) {
             ps.setString(1, truncate(clean(message), 4_000));
             ps.setString(2, truncate(clean(backtrace), 32_000));
             ps.setObject(3, Engine.jdbc(retryAt), Types.TIMESTAMP_WITH_TIMEZONE);
             ps.setBoolean(4, expire);
-            ps.setLong(5, id);
-            ps.executeUpdate();
+            ps.setArray(5, c.createArrayOf("bigint", new Object[] {id}));
+            ps.setArray(6, c.createArrayOf("bigint", new Object[] {version}));
+            return !changed(ps).isEmpty();
         }
     }
 

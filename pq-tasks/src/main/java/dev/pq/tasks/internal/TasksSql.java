@@ -10,15 +10,30 @@ public final class TasksSql {
     private static final String PENDING = Sql.PENDING;
     private static final String WHEN =
             "COALESCE(CAST(? AS timestamptz), clock_timestamp() + CAST(? AS bigint) * interval '1 microsecond')";
-    /** The job columns a worker reads, in this order. */
+    /**
+     * The job columns a worker reads, in this order. The last is the row's version: its
+     * {@code xmin}, which changes with every update, so a completion can require the very row
+     * version its run started from.
+     */
     private static final String JOB_COLUMNS = "t.id, t.queue, t.priority, t.task, CAST(t.data AS text), t.bytes, "
-            + "t.error_count, t.enqueued_at, t.schedule_at, t.expected_at";
+            + "t.error_count, t.enqueued_at, t.schedule_at, t.expected_at, CAST(CAST(t.xmin AS text) AS bigint)";
+    /**
+     * Rows given as (id, version) arrays that are still exactly the version a run started from:
+     * not completed, failed, rescheduled or deleted by anyone since, not even by another run of
+     * the same job after this worker lost its locks with its connection.
+     */
+    private static final String SAME_VERSION = "t.id = u.id AND t.xmin = CAST(CAST(u.v AS text) AS xid) AND "
+            + "t.finished_at IS NULL AND t.expired_at IS NULL";
+    private static final String BY_VERSION = "unnest(CAST(? AS bigint[]), CAST(? AS bigint[])) AS u(id, v)";
 
     public final Sql core;
     public final String enqueue;
     public final String lock;
     public final String recheck;
     public final String unlock;
+    public final String relock;
+    public final String giveBack;
+    public final String check;
     public final String queueNames;
     public final String nextDue;
     public final String destroy;
@@ -72,6 +87,23 @@ public final class TasksSql {
         // are really still pending and ready; the others are unlocked.
         recheck = "SELECT " + JOB_COLUMNS + " FROM " + t + " AS t WHERE t.id = ANY(CAST(? AS bigint[])) AND "
                 + PENDING + " AND (t.schedule_at IS NULL OR t.schedule_at <= statement_timestamp())";
+        // After the locker reconnected: take again the locks of jobs this process is still running.
+        relock = "SELECT id FROM unnest(CAST(? AS bigint[])) AS u(id) WHERE pg_try_advisory_lock(?, "
+                + Sql.LOCK_KEY + ")";
+        // Before a job that waited in the buffer runs: is it still pending and ready (not deleted,
+        // finished or rescheduled meanwhile), and does the locker's session still hold its lock?
+        // pg_locks is read once (a materialized CTE), not once per row.
+        check = "WITH mine AS MATERIALIZED (SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND pid = ? "
+                + "AND granted AND objsubid = 2 AND classid = CAST(CAST(? AS bigint) AS oid)) "
+                + "SELECT " + JOB_COLUMNS + ", EXISTS (SELECT 1 FROM mine WHERE mine.objid = "
+                + "CAST(((t.id % 4294967296) + 2147483648) % 4294967296 AS oid)) FROM " + t + " AS t "
+                + "WHERE t.id = ANY(CAST(? AS bigint[])) AND " + PENDING.replace("finished_at", "t.finished_at")
+                .replace("expired_at", "t.expired_at") + " AND (t.schedule_at IS NULL OR t.schedule_at <= statement_timestamp())";
+        // Jobs locked but not run (shutdown, a job interrupted by it): unlock them and tell the
+        // other workers of their queues, who would otherwise only see them at their next poll.
+        giveBack = "SELECT (SELECT count(*) FILTER (WHERE pg_advisory_unlock(?, " + Sql.LOCK_KEY + ")) "
+                + "FROM unnest(CAST(? AS bigint[])) AS u(id)), "
+                + "(SELECT count(pg_notify(?, q)) FROM unnest(CAST(? AS text[])) AS n(q))";
         unlock = "SELECT count(*) FILTER (WHERE pg_advisory_unlock(?, CAST((id % 4294967296) - 2147483648 AS integer))) "
                 + "FROM unnest(CAST(? AS bigint[])) AS u(id)";
 
@@ -88,14 +120,20 @@ public final class TasksSql {
         nextDue = "SELECT EXTRACT(EPOCH FROM min(schedule_at) - clock_timestamp()) FROM " + t
                 + " WHERE queue = ANY(CAST(? AS text[])) AND schedule_at > statement_timestamp() AND " + PENDING;
 
-        destroy = "DELETE FROM " + t + " WHERE id = ANY(CAST(? AS bigint[]))";
-        finish = "UPDATE " + t + " SET finished_at = clock_timestamp() WHERE id = ANY(CAST(? AS bigint[]))";
-        expire = "UPDATE " + t + " SET expired_at = clock_timestamp() WHERE id = ANY(CAST(? AS bigint[]))";
+        // Completions and failures change only the row version their run started from, and say
+        // which rows they changed: a row gone or changed means another run got there first.
+        destroy = "DELETE FROM " + t + " AS t USING " + BY_VERSION + " WHERE " + SAME_VERSION + " RETURNING t.id";
+        finish = "UPDATE " + t + " AS t SET finished_at = clock_timestamp() FROM " + BY_VERSION + " WHERE "
+                + SAME_VERSION + " RETURNING t.id";
+        expire = "UPDATE " + t + " AS t SET expired_at = clock_timestamp() FROM " + BY_VERSION + " WHERE "
+                + SAME_VERSION + " RETURNING t.id";
         reschedule = "UPDATE " + t + " AS t SET schedule_at = u.at FROM unnest(CAST(? AS bigint[]), "
-                + "CAST(? AS timestamptz[])) AS u(id, at) WHERE t.id = u.id";
-        fail = "UPDATE " + t + " SET error_count = error_count + 1, last_error_message = ?, "
-                + "last_error_backtrace = ?, schedule_at = COALESCE(?, schedule_at), "
-                + "expired_at = CASE WHEN ? THEN clock_timestamp() END WHERE id = ?";
+                + "CAST(? AS bigint[]), CAST(? AS timestamptz[])) AS u(id, v, at) WHERE " + SAME_VERSION
+                + " RETURNING t.id";
+        fail = "UPDATE " + t + " AS t SET error_count = t.error_count + 1, last_error_message = ?, "
+                + "last_error_backtrace = ?, schedule_at = COALESCE(?, t.schedule_at), "
+                + "expired_at = CASE WHEN ? THEN clock_timestamp() END FROM " + BY_VERSION + " WHERE " + SAME_VERSION
+                + " RETURNING t.id";
 
         String w = core.workers;
         registerWorker = "INSERT INTO " + w + " (id, host, pid, backend_pid, queues, worker_count) "

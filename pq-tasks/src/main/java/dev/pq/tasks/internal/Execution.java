@@ -1,0 +1,57 @@
+package dev.pq.tasks.internal;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** One run of one job on one worker thread, as the watchdog, the heartbeat and shutdown see it. */
+public final class Execution {
+    final LockedJob job;
+    final Thread thread;
+    final Instant since;
+    final long deadline;
+    final Context ctx;
+    final int threshold;
+    /** Set by whoever decides the run's fate first: its own thread, the watchdog, or shutdown. */
+    final AtomicBoolean settled = new AtomicBoolean();
+    volatile boolean interrupted;
+    /** Interrupted by shutdown, not by its timeout. */
+    volatile boolean stopping;
+
+    Execution(LockedJob job, Thread thread, Instant since, long deadline, Context ctx, int threshold) {
+        this.job = job;
+        this.thread = thread;
+        this.since = since;
+        this.deadline = deadline;
+        this.ctx = ctx;
+        this.threshold = threshold;
+    }
+
+    public LockedJob job() {
+        return job;
+    }
+
+    public Thread thread() {
+        return thread;
+    }
+
+    public Instant since() {
+        return since;
+    }
+
+    /** Shutdown interrupts the run: it goes back to the queue without an error if it stops. */
+    public void stopForShutdown() {
+        stopping = true;
+        interrupted = true;
+        thread.interrupt();
+    }
+
+    /** Decides the run's fate here; false if its thread (or the watchdog) already did. */
+    public boolean settle() {
+        return settled.compareAndSet(false, true);
+    }
+
+    /** Aborts the run's transaction from another thread (its writes roll back). */
+    public void abortTransaction() {
+        ctx.abort();
+    }
+}

@@ -1,0 +1,255 @@
+package dev.pq.tasks.internal;
+
+import dev.pq.internal.Engine;
+import dev.pq.tasks.Backoff;
+import dev.pq.tasks.JobListener;
+import dev.pq.tasks.TaskNotFoundException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one job on the calling worker thread and settles its outcome: completion in the job's own
+ * transaction (or handed to the {@link Completer}), failure with retry or mark, or, when shutdown
+ * interrupted it, back to the queue. Every write to the job's row requires the row version the run
+ * started from: a run that lost a race with another run of the same job (possible only after this
+ * worker lost its locks with its connection) changes nothing, and its own writes in the job's
+ * transaction roll back with it.
+ */
+public final class JobRunner {
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+
+    /** What the runner needs to know of the worker's settings. */
+    public record Settings(Duration jobTimeout, int unknownTaskRetries) {
+    }
+
+    private final Engine engine;
+    private final TasksDb db;
+    private final Executor executor;
+    private final Completer completer;
+    private final Locker locker;
+    private final PickupCheck pickup;
+    private final Clock clock;
+    private final Collection<JobListener> listeners;
+    private final Settings settings;
+    private final Map<Long, Execution> running = new ConcurrentHashMap<>();
+    private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong lostRaces = new AtomicLong();
+    private final Object done = new Object();
+
+    public JobRunner(TasksDb db, Executor executor, Completer completer, Locker locker, PickupCheck pickup, Clock clock,
+                     Collection<JobListener> listeners, Settings settings) {
+        this.engine = db.engine();
+        this.db = db;
+        this.executor = executor;
+        this.completer = completer;
+        this.locker = locker;
+        this.pickup = pickup;
+        this.clock = clock;
+        this.listeners = List.copyOf(listeners);
+        this.settings = settings;
+    }
+
+    /** The runs in progress, by job id. */
+    public Collection<Execution> running() {
+        return running.values();
+    }
+
+    public boolean idle() {
+        return running.isEmpty();
+    }
+
+    public long processed() {
+        return processed.get();
+    }
+
+    public long failed() {
+        return failed.get();
+    }
+
+    /** Runs that found their job already completed or changed by another run when they tried to settle it. */
+    public long lostRaces() {
+        return lostRaces.get() + completer.lostRaces();
+    }
+
+    /** Runs one job taken from the buffer; false if the run was abandoned and this thread must end. */
+    public boolean run(LockedJob taken, int threshold) {
+        LockedJob job = pickup.verify(taken);
+        if (job == null) {
+            return true;
+        }
+        Context ctx = new Context(job, engine, null);
+        TaskDef def = executor.definition(job);
+        Duration timeout = def != null && def.timeout() != null ? def.timeout() : settings.jobTimeout();
+        Execution ex = new Execution(job, Thread.currentThread(), Instant.now(), System.nanoTime() + timeout.toNanos(),
+                ctx, threshold);
+        running.put(job.id(), ex);
+        try {
+            executor.run(ctx);
+            if (!ex.settled.compareAndSet(false, true)) {
+                return false;
+            }
+            complete(ex);
+            return true;
+        } catch (Throwable t) {
+            if (!ex.settled.compareAndSet(false, true)) {
+                return false;
+            }
+            ctx.rollbackQuietly();
+            if (ex.stopping) {
+                // Interrupted by shutdown: not the job's fault. Its writes were rolled back; it goes
+                // back to the queue as it was and runs again (Que's behaviour), no error counted.
+                log.info("job {} ({}) interrupted by shutdown: returned to the queue", job.id(), job.task());
+                locker.giveBack(List.of(job));
+                return true;
+            }
+            failed(ex, t instanceof Executor.Permanent ? t.getCause() : t, t instanceof Executor.Permanent);
+            return true;
+        } finally {
+            // only this run's entry: after abandonment the job may be running again on another thread
+            running.remove(job.id(), ex);
+            synchronized (done) {
+                done.notifyAll();
+            }
+        }
+    }
+
+    private void complete(Execution ex) {
+        Context ctx = ex.ctx;
+        LockedJob job = ex.job;
+        Instant retryAt = ctx.outcome() == Context.Outcome.RETRY ? clock.instant().plus(ctx.retryDelay()) : null;
+        Connection c = ctx.opened();
+        if (c == null) {
+            completer.submit(new Completer.Done(job.id(), job.version(), ctx.outcome(), retryAt));
+            processed.incrementAndGet();
+            return;
+        }
+        try {
+            List<Long> ids = List.of(job.id());
+            List<Long> versions = List.of(job.version());
+            Set<Long> changed = switch (ctx.outcome()) {
+                case DESTROY -> db.byIds(c, db.sql().destroy, ids, versions);
+                case FINISH -> db.byIds(c, db.sql().finish, ids, versions);
+                case EXPIRE -> db.byIds(c, db.sql().expire, ids, versions);
+                case RETRY -> db.reschedule(c, ids, versions, List.of(retryAt));
+            };
+            if (changed.isEmpty()) {
+                ctx.rollbackQuietly();
+                lostRace(job, "its writes in job.connection() were rolled back");
+                return;
+            }
+            c.commit();
+            ctx.release();
+            processed.incrementAndGet();
+            locker.release(job.id());
+            if (ctx.outcome() == Context.Outcome.RETRY) {
+                locker.wake(true);
+            }
+        } catch (SQLException | RuntimeException e) {
+            ctx.rollbackQuietly();
+            failed(ex, e, false);
+        }
+    }
+
+    private void lostRace(LockedJob job, String consequence) {
+        lostRaces.incrementAndGet();
+        locker.release(job.id());
+        log.warn("job {} ({}) lost a race: another run completed or changed it first (this worker lost its locks with "
+                + "its connection); {}", job.id(), job.task(), consequence);
+    }
+
+    /** Records a failed run: retried with backoff, or marked failed once its retries are used up. */
+    void failed(Execution ex, Throwable error, boolean permanent) {
+        LockedJob job = ex.job;
+        TaskDef def = executor.definition(job);
+        int errors = job.errorCount() + 1;
+        boolean unknown = def == null && !permanent && error instanceof TaskNotFoundException;
+        boolean retry;
+        Instant retryAt = null;
+        if (unknown) {
+            // Perhaps a newer worker knows it (a rolling deploy): retry with Que's backoff.
+            retry = errors <= settings.unknownTaskRetries();
+            retryAt = retry ? clock.instant().plus(Backoff.QUE.delay(errors, Duration.ZERO)) : null;
+        } else {
+            retry = !permanent && def != null && errors <= def.maxRetries();
+            retryAt = retry ? clock.instant().plus(def.retryDelay(errors)) : null;
+        }
+        processed.incrementAndGet();
+        failed.incrementAndGet();
+        if (unknown) {
+            log.warn("job {} of queue {} has task {} which no task registered in this worker knows (known: {}); {}",
+                    job.id(), job.queue(), job.task(), executor.names(), retry ? "retry " + errors + " of "
+                            + settings.unknownTaskRetries() + " at " + retryAt + " (a newer worker may know it)"
+                            : "marked failed");
+        } else {
+            log.warn("job failed: id={} queue={} task={} errorCount={} {}: {}", job.id(), job.queue(), job.task(), errors,
+                    retry ? "retry at " + retryAt : "marked failed", error.toString());
+        }
+        boolean recorded = false;
+        try (Connection c = engine.acquire()) {
+            recorded = db.fail(c, job.id(), job.version(), error.getClass().getName() + ": " + error.getMessage(),
+                    stackTrace(error), retryAt, !retry);
+            if (!recorded) {
+                lostRace(job, "its failure was not recorded");
+                return;
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.error("could not record the failure of job {} (it will run again): {}", job.id(), e.toString());
+        }
+        locker.release(job.id());
+        if (recorded && retry) {
+            locker.wake(true);
+        }
+        for (JobListener l : listeners) {
+            try {
+                l.onFailure(ex.ctx, error, retry);
+            } catch (RuntimeException e) {
+                log.warn("onFailure listener failed job={}", job.id(), e);
+            }
+        }
+    }
+
+    /** The watchdog gave up on a run that ignored its interrupt: its transaction is aborted and it is failed. */
+    public void abandon(Execution ex, Throwable reason) {
+        running.remove(ex.job.id(), ex);
+        ex.ctx.abort();
+        failed(ex, reason, false);
+    }
+
+    /** Waits until no job runs or {@code deadline} ({@link System#nanoTime()}) passes. */
+    public void awaitIdle(long deadline) {
+        synchronized (done) {
+            while (!running.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    done.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static String stackTrace(Throwable t) {
+        StringWriter w = new StringWriter();
+        t.printStackTrace(new PrintWriter(w));
+        return w.toString();
+    }
+}
