@@ -3,7 +3,6 @@ package dev.pq.tasks;
 import dev.pq.internal.Engine;
 import dev.pq.tasks.internal.Buffer;
 import dev.pq.tasks.internal.Completer;
-import dev.pq.tasks.internal.Execution;
 import dev.pq.tasks.internal.Executor;
 import dev.pq.tasks.internal.Heartbeat;
 import dev.pq.tasks.internal.JobRunner;
@@ -13,6 +12,7 @@ import dev.pq.tasks.internal.PickupCheck;
 import dev.pq.tasks.internal.QueueList;
 import dev.pq.tasks.internal.TasksDb;
 import dev.pq.tasks.internal.Watchdog;
+import dev.pq.tasks.internal.WorkerThreads;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
-    private static final int ANY = Short.MAX_VALUE;
 
     private final Tasks tasks;
     private final Engine engine;
@@ -61,7 +60,7 @@ public final class Worker implements AutoCloseable {
     private final Watchdog watchdog;
     private final Heartbeat heartbeat;
     private final String id;
-    private final List<Thread> threads = new ArrayList<>();
+    private final WorkerThreads threads;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -95,7 +94,8 @@ public final class Worker implements AutoCloseable {
                 "the job was marked failed, not retried: fix the payload or the task's parameters, then retry it");
         this.runner = new JobRunner(db, executor, completer, locker, new PickupCheck(db, buffer, locker), tasks.clock(),
                 tasks.listeners(), new JobRunner.Settings(b.jobTimeout, b.unknownTaskRetries));
-        this.watchdog = new Watchdog(runner, threshold -> startThread(threshold, threads.size()));
+        this.threads = new WorkerThreads(buffer, runner, locker);
+        this.watchdog = new Watchdog(runner, threads::start);
         this.heartbeat = new Heartbeat(db, tasks.mapper(),
                 new Heartbeat.Identity(id, host, pid, queueList.entries(), b.workerCount), locker, runner, Admin.DEAD_AFTER);
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
@@ -119,7 +119,7 @@ public final class Worker implements AutoCloseable {
         completer.start();
         for (int i = 0; i < cfg.workerCount; i++) {
             Integer p = i < cfg.workerPriorities.size() ? cfg.workerPriorities.get(i) : null;
-            startThread(p == null ? ANY : p, i);
+            threads.start(p == null ? WorkerThreads.ANY : p);
         }
         try {
             // The threads wait for jobs before the locker's first lock, so it sizes that lock by
@@ -150,44 +150,6 @@ public final class Worker implements AutoCloseable {
                 engine.sql().display, queueList, cfg.workerCount, cfg.workerPriorities, cfg.pollInterval, cfg.waitPeriod,
                 cfg.maximumBufferSize, cfg.jobTimeout, cfg.unknownTaskRetries, tasks.registry().names());
         return this;
-    }
-
-    private void startThread(int threshold, int index) {
-        Thread t = new Thread(() -> work(threshold), "pq-worker-" + index + (threshold == ANY ? "" : "-p" + threshold));
-        t.setDaemon(true);
-        synchronized (threads) {
-            threads.add(t);
-        }
-        t.start();
-    }
-
-    private void work(int threshold) {
-        while (true) {
-            LockedJob job;
-            try {
-                job = buffer.take(threshold);
-            } catch (InterruptedException e) {
-                if (closed.get()) {
-                    return;
-                }
-                continue;
-            }
-            if (job == null) {
-                return;
-            }
-            Thread.interrupted(); // a stale interrupt aimed at the previous job
-            try {
-                if (!runner.run(job, threshold)) {
-                    return; // abandoned by the watchdog: a new thread has taken this one's place
-                }
-            } catch (RuntimeException | Error e) {
-                // settling the job failed (the heap exhausted while recording it, say): the thread
-                // lives on, and the job's lock is released so it runs again
-                log.error("worker thread {}: job {} could not be settled; it will run again", Thread.currentThread()
-                        .getName(), job.id(), e);
-                locker.release(job.id());
-            }
-        }
     }
 
     /** Jobs this worker completed or failed so far. */
@@ -249,20 +211,13 @@ public final class Worker implements AutoCloseable {
             locker.giveBack(waiting);
             log.info("worker {}: {} buffered jobs released for other workers", id, waiting.size());
         }
-        joinAll(System.nanoTime() + cfg.waitPeriod.toNanos());
+        threads.join(System.nanoTime() + cfg.waitPeriod.toNanos());
         if (!runner.idle()) {
             log.warn("worker {}: {} jobs still running after the wait period: interrupting them", id,
                     runner.running().size());
-            runner.running().forEach(ex -> ex.stopForShutdown());
-            joinAll(System.nanoTime() + Watchdog.ABANDON_GRACE.toNanos());
-            for (Execution ex : runner.running()) {
-                if (ex.settle()) {
-                    log.error("worker {}: job {} did not stop: abandoning it (its lock is released, it will run again)",
-                            id, ex.job().id());
-                    ex.abortTransaction();
-                    locker.giveBack(List.of(ex.job()));
-                }
-            }
+            runner.interruptForShutdown();
+            threads.join(System.nanoTime() + Watchdog.ABANDON_GRACE.toNanos());
+            runner.abandonForShutdown();
         }
         completer.close();
         scheduler.shutdownNow();
@@ -284,25 +239,6 @@ public final class Worker implements AutoCloseable {
         synchronized (done) {
             terminated = true;
             done.notifyAll();
-        }
-    }
-
-    private void joinAll(long deadline) {
-        List<Thread> copy;
-        synchronized (threads) {
-            copy = new ArrayList<>(threads);
-        }
-        for (Thread t : copy) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            try {
-                t.join(Math.max(1, left / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
         }
     }
 

@@ -229,6 +229,23 @@ public final class JobRunner {
         failed(ex, reason, false);
     }
 
+    /** Shutdown's wait period is over: interrupts every running job (it goes back to the queue if it stops). */
+    public void interruptForShutdown() {
+        running.values().forEach(Execution::stopForShutdown);
+    }
+
+    /** Abandons the jobs that ignored shutdown's interrupt: their transactions abort, their jobs go back. */
+    public void abandonForShutdown() {
+        for (Execution ex : running.values()) {
+            if (ex.settle()) {
+                log.error("job {} ({}) did not stop: abandoning it (its lock is released, it will run again)",
+                        ex.job.id(), ex.job.task());
+                ex.abortTransaction();
+                locker.giveBack(List.of(ex.job));
+            }
+        }
+    }
+
     /** Waits until no job runs or {@code deadline} ({@link System#nanoTime()}) passes. */
     public void awaitIdle(long deadline) {
         synchronized (done) {

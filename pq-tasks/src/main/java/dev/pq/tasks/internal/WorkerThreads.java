@@ -1,0 +1,91 @@
+package dev.pq.tasks.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's threads: each takes the next job its priority threshold accepts from the buffer
+ * and runs it, until the buffer closes. A thread abandoned by the watchdog ends when its handler
+ * finally returns; its replacement is started here.
+ */
+public final class WorkerThreads {
+    private static final Logger log = LoggerFactory.getLogger(WorkerThreads.class);
+    /** The threshold of a thread that takes jobs of any priority. */
+    public static final int ANY = Short.MAX_VALUE;
+
+    private final Buffer buffer;
+    private final JobRunner runner;
+    private final Locker locker;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean closed;
+
+    public WorkerThreads(Buffer buffer, JobRunner runner, Locker locker) {
+        this.buffer = buffer;
+        this.runner = runner;
+        this.locker = locker;
+    }
+
+    /** Starts a thread taking jobs of priority {@code threshold} or more important. */
+    public void start(int threshold) {
+        Thread t;
+        synchronized (threads) {
+            int index = threads.size();
+            t = new Thread(() -> work(threshold), "pq-worker-" + index + (threshold == ANY ? "" : "-p" + threshold));
+            threads.add(t);
+        }
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void work(int threshold) {
+        while (true) {
+            LockedJob job;
+            try {
+                job = buffer.take(threshold);
+            } catch (InterruptedException e) {
+                if (closed) {
+                    return;
+                }
+                continue;
+            }
+            if (job == null) {
+                return;
+            }
+            Thread.interrupted(); // a stale interrupt aimed at the previous job
+            try {
+                if (!runner.run(job, threshold)) {
+                    return; // abandoned by the watchdog: a new thread has taken this one's place
+                }
+            } catch (RuntimeException | Error e) {
+                // settling the job failed (the heap exhausted while recording it, say): the thread
+                // lives on, and the job's lock is released so it runs again
+                log.error("worker thread {}: job {} could not be settled; it will run again",
+                        Thread.currentThread().getName(), job.id(), e);
+                locker.release(job.id());
+            }
+        }
+    }
+
+    /** Waits for every thread to end, until {@code deadline} ({@link System#nanoTime()}). */
+    public void join(long deadline) {
+        closed = true;
+        List<Thread> copy;
+        synchronized (threads) {
+            copy = new ArrayList<>(threads);
+        }
+        for (Thread t : copy) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                t.join(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
