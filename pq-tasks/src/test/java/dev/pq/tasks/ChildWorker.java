@@ -18,6 +18,31 @@ public final class ChildWorker {
         void run(int n, JobContext job) throws Exception;
     }
 
+    /** Jobs that exhaust what a worker thread has: its heap, its stack. */
+    public interface Hog {
+        @Task(name = "hog.heap")
+        void heap();
+
+        @Task(name = "hog.stack")
+        void stack();
+    }
+
+    /** Allocates until the heap is exhausted; recurses until the stack is. */
+    static final class Hogs implements Hog {
+        @Override
+        public void heap() {
+            java.util.List<long[]> hoard = new java.util.ArrayList<>();
+            while (true) {
+                hoard.add(new long[1 << 17]); // 1 MiB at a time
+            }
+        }
+
+        @Override
+        public void stack() {
+            stack();
+        }
+    }
+
     /** Records job {@code n} as done by {@code label}, in the job's transaction. */
     public static final class Recorder implements Numbered {
         private final String done;
@@ -64,6 +89,7 @@ public final class ChildWorker {
         PQ pq = PQ.builder().url(url).schema(schema).poolSize(workerCount + 6).build();
         Tasks tasks = Tasks.create(pq);
         tasks.register(Numbered.class, new Recorder(schema, sleepOdd, label));
+        tasks.register(Hog.class, new Hogs());
         Worker worker = Worker.builder(tasks).workerCount(workerCount).pollInterval(Duration.ofMillis(500))
                 .heartbeatInterval(Duration.ofMillis(200)).waitPeriod(Duration.ofSeconds(5)).handleSignals(true)
                 .build().start();
