@@ -76,6 +76,12 @@ final class WorkCommand implements Callable<Integer> {
                     + "unit (default: ${DEFAULT-VALUE}).")
     String jobTimeout;
 
+    @Option(names = "--unknown-task-retries", paramLabel = "N", defaultValue = "15",
+            description = "Retries, with Que's backoff, of a job whose task this worker does not know (a newer "
+                    + "version may, during a rolling deploy) before it is marked failed; 0 fails it at once "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int unknownTaskRetries;
+
     @Option(names = "--drain",
             description = "Work until the queues have no ready job, then exit 0 (Resque's INTERVAL=0).")
     boolean drain;
@@ -143,6 +149,7 @@ final class WorkCommand implements Callable<Integer> {
                     .waitPeriod(s.waitPeriod())
                     .maximumBufferSize(maximumBufferSize)
                     .jobTimeout(s.jobTimeout())
+                    .unknownTaskRetries(unknownTaskRetries)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid worker settings: " + e.getMessage(), e);
@@ -193,6 +200,9 @@ final class WorkCommand implements Callable<Integer> {
         }
         if (maximumBufferSize < 0 || maximumBufferSize > MAX_BUFFER) {
             throw bad("--maximum-buffer-size", maximumBufferSize, "must be between 0 and " + MAX_BUFFER);
+        }
+        if (unknownTaskRetries < 0 || unknownTaskRetries > 1_000) {
+            throw bad("--unknown-task-retries", unknownTaskRetries, "must be between 0 and 1000");
         }
         List<Integer> priorities = new ArrayList<>();
         for (String p : workerPriorities) {

@@ -29,6 +29,7 @@ class UsageErrorsTest {
                 Arguments.of(List.of("--job-timeout", "5 days"), "--job-timeout", "5 days"),
                 Arguments.of(List.of("--maximum-buffer-size", "-1"), "--maximum-buffer-size", "-1"),
                 Arguments.of(List.of("--maximum-buffer-size", "lots"), "--maximum-buffer-size", "lots"),
+                Arguments.of(List.of("--unknown-task-retries", "-1"), "--unknown-task-retries", "-1"),
                 Arguments.of(List.of("--worker-priorities", "10,abc"), "--worker-priorities", "abc"),
                 Arguments.of(List.of("--worker-priorities", "10,40000"), "--worker-priorities", "40000"),
                 Arguments.of(List.of("--worker-count", "2", "--worker-priorities", "10,20,30"),
@@ -111,7 +112,7 @@ class UsageErrorsTest {
         Cli.Result help = Cli.run("work", "--help");
         assertEquals(0, help.code(), help.toString());
         for (String flag : List.of("--url", "--table", "--schema", "--queue", "--worker-count", "--worker-priorities",
-                "--poll-interval", "--wait-period", "--maximum-buffer-size", "--job-timeout", "--log-level", "--pidfile",
+                "--poll-interval", "--wait-period", "--maximum-buffer-size", "--job-timeout", "--unknown-task-retries", "--log-level", "--pidfile",
                 "--drain", "--classpath", "--setup")) {
             assertTrue(help.out().contains(flag), flag + " missing from help");
         }
