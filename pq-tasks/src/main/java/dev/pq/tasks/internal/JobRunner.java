@@ -49,6 +49,7 @@ public final class JobRunner {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong lostRaces = new AtomicLong();
     private final Object done = new Object();
+    private final ConnectionLoss connectionLoss = new ConnectionLoss();
 
     public JobRunner(TasksDb db, Executor executor, Completer completer, Locker locker, PickupCheck pickup, Clock clock,
                      Collection<JobListener> listeners, Settings settings) {
@@ -116,6 +117,10 @@ public final class JobRunner {
                 locker.giveBack(List.of(job));
                 return true;
             }
+            if (connectionLoss.forgive(job.id(), t)) {
+                returnAfterConnectionLoss(job, t);
+                return true;
+            }
             failed(ex, t instanceof Executor.Permanent ? t.getCause() : t, t instanceof Executor.Permanent);
             return true;
         } finally {
@@ -134,6 +139,7 @@ public final class JobRunner {
         Connection c = ctx.opened();
         if (c == null) {
             completer.submit(new Completer.Done(job.id(), job.version(), ctx.outcome(), retryAt));
+            connectionLoss.settled(job.id());
             processed.incrementAndGet();
             return;
         }
@@ -153,6 +159,7 @@ public final class JobRunner {
             }
             c.commit();
             ctx.release();
+            connectionLoss.settled(job.id());
             processed.incrementAndGet();
             locker.release(job.id());
             if (ctx.outcome() == Context.Outcome.RETRY) {
@@ -160,8 +167,19 @@ public final class JobRunner {
             }
         } catch (SQLException | RuntimeException e) {
             ctx.rollbackQuietly();
+            if (connectionLoss.forgive(job.id(), e)) {
+                // the commit's outcome is unknown: if it happened the row is gone and the job will not run again
+                returnAfterConnectionLoss(job, e);
+                return;
+            }
             failed(ex, e, false);
         }
+    }
+
+    private void returnAfterConnectionLoss(LockedJob job, Throwable t) {
+        log.warn("job {} ({}) lost its database connection ({}): returned to the queue without an error counted",
+                job.id(), job.task(), t.toString());
+        locker.giveBack(List.of(job));
     }
 
     private void lostRace(LockedJob job, String consequence) {
