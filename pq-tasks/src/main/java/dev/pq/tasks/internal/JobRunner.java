@@ -48,7 +48,6 @@ public final class JobRunner {
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong lostRaces = new AtomicLong();
-    private final Object done = new Object();
     private final ConnectionLoss connectionLoss = new ConnectionLoss();
 
     public JobRunner(TasksDb db, Executor executor, Completer completer, Locker locker, PickupCheck pickup, Clock clock,
@@ -126,9 +125,6 @@ public final class JobRunner {
         } finally {
             // only this run's entry: after abandonment the job may be running again on another thread
             running.remove(job.id(), ex);
-            synchronized (done) {
-                done.notifyAll();
-            }
         }
     }
 
@@ -260,24 +256,6 @@ public final class JobRunner {
                         ex.job.id(), ex.job.task());
                 ex.abortTransaction();
                 locker.giveBack(List.of(ex.job));
-            }
-        }
-    }
-
-    /** Waits until no job runs or {@code deadline} ({@link System#nanoTime()}) passes. */
-    public void awaitIdle(long deadline) {
-        synchronized (done) {
-            while (!running.isEmpty()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                try {
-                    done.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
             }
         }
     }

@@ -102,13 +102,12 @@ public final class TasksDb {
 
     /**
      * Re-reads jobs before they run (on any connection): those still pending and ready, each with
-     * whether the session {@code lockerPid} still holds its lock.
+     * whether the session {@code lockerPid}, which locked them, is still alive (and so holds their lock).
      */
     public java.util.Map<Long, Checked> check(Connection c, int lockerPid, Collection<Long> ids) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.check)) {
             ps.setInt(1, lockerPid);
-            ps.setLong(2, Integer.toUnsignedLong(engine.sql().lockClass));
-            ps.setArray(3, c.createArrayOf("bigint", ids.toArray()));
+            ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
             long now = System.nanoTime();
             java.util.Map<Long, Checked> out = new java.util.HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {

@@ -91,14 +91,12 @@ public final class TasksSql {
         relock = "SELECT id FROM unnest(CAST(? AS bigint[])) AS u(id) WHERE pg_try_advisory_lock(?, "
                 + Sql.LOCK_KEY + ")";
         // Before a job that waited in the buffer runs: is it still pending and ready (not deleted,
-        // finished or rescheduled meanwhile), and does the locker's session still hold its lock?
-        // pg_locks is read once (a materialized CTE), not once per row.
-        check = "WITH mine AS MATERIALIZED (SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND pid = ? "
-                + "AND granted AND objsubid = 2 AND classid = CAST(CAST(? AS bigint) AS oid)) "
-                + "SELECT " + JOB_COLUMNS + ", EXISTS (SELECT 1 FROM mine WHERE mine.objid = "
-                + "CAST(((t.id % 4294967296) + 2147483648) % 4294967296 AS oid)) FROM " + t + " AS t "
-                + "WHERE t.id = ANY(CAST(? AS bigint[])) AND " + PENDING.replace("finished_at", "t.finished_at")
-                .replace("expired_at", "t.expired_at") + " AND (t.schedule_at IS NULL OR t.schedule_at <= statement_timestamp())";
+        // finished or rescheduled meanwhile), and is the locker's session, which holds its lock,
+        // still alive? (pg_stat_get_activity(pid) looks at one backend; pg_locks would copy the
+        // whole lock table under the lock manager's locks.)
+        check = "SELECT " + JOB_COLUMNS + ", EXISTS (SELECT 1 FROM pg_stat_get_activity(?)) FROM " + t + " AS t "
+                + "WHERE t.id = ANY(CAST(? AS bigint[])) AND t.finished_at IS NULL AND t.expired_at IS NULL "
+                + "AND (t.schedule_at IS NULL OR t.schedule_at <= statement_timestamp())";
         // Jobs locked but not run (shutdown, a job interrupted by it): unlock them and tell the
         // other workers of their queues, who would otherwise only see them at their next poll.
         giveBack = "SELECT (SELECT count(*) FILTER (WHERE pg_advisory_unlock(?, " + Sql.LOCK_KEY + ")) "
