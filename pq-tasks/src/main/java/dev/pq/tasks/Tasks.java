@@ -53,7 +53,8 @@ import java.util.Objects;
  * Que does, and its id returned; a worker (or the test) runs it when it is due.
  */
 public final class Tasks {
-    private static final ThreadLocal<long[]> LAST_ID = ThreadLocal.withInitial(() -> new long[] {-1});
+    /** Per instance: two Tasks over two tables must not report each other's ids. */
+    private final ThreadLocal<long[]> lastId = ThreadLocal.withInitial(() -> new long[] {-1});
 
     private final PQ pq;
     private final TasksDb db;
@@ -207,11 +208,12 @@ public final class Tasks {
     }
 
     /**
-     * The id of the last job the calling thread enqueued through this JVM's clients, or -1.
+     * The id of the last job the calling thread enqueued through this {@code Tasks} (its clients and
+     * {@code enqueue}), or -1.
      * For void {@code @Task} methods.
      */
     public long lastId() {
-        return LAST_ID.get()[0];
+        return lastId.get()[0];
     }
 
     /** Inspection and repair of jobs, failures and workers. */
@@ -249,7 +251,7 @@ public final class Tasks {
                 throw pq.engine().translate(e, "enqueue of task " + def.name() + " to queue \"" + queue + "\"");
             }
         }
-        LAST_ID.get()[0] = id;
+        lastId.get()[0] = id;
         EnqueuedJob after = new EnqueuedJob(id, def.name(), queue, priority, json);
         for (JobListener l : listeners) {
             try {

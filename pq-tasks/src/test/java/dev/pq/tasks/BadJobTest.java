@@ -44,7 +44,7 @@ class BadJobTest extends TasksTestBase {
 
         good.take(1);
         producer.client(Ghost.class).boo("Casper");
-        long ghost = tasks.lastId();
+        long ghost = producer.lastId();
         long notANumber = insert("Good.take", "[\"one\"]");
         long tooMany = insert("Good.take", "[1, 2]");
         long notAnArray = insert("Good.take", "{\"n\": 1}");

@@ -319,4 +319,17 @@ class TaskClientTest extends TasksTestBase {
         assertNotNull(actual);
         assertTrue(!actual.isBefore(low) && !actual.isAfter(high), actual + " not in [" + low + ", " + high + "]");
     }
+
+    @Test
+    void lastId_isPerTasksInstance() {
+        Tasks tasks = Tasks.create(pq);
+        Tasks other = Tasks.create(pq);
+        other.register(Orchard.class, new CountingOrchard());
+        tasks.client(Orchard.class).eat("Cox");
+        long mine = tasks.lastId();
+        assertEquals(-1, other.lastId(), "another Tasks saw none of this thread's enqueues");
+        other.enqueue("Orchard.eat", Enqueue.options(), "Gala");
+        assertEquals(mine, tasks.lastId());
+        assertTrue(other.lastId() > mine);
+    }
 }

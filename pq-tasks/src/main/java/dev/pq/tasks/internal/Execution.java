@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** One run of one job on one worker thread, as the watchdog, the heartbeat and shutdown see it. */
 public final class Execution {
     final LockedJob job;
+    /** The job's task as registered here, or null if unknown. */
+    final TaskDef def;
     final Thread thread;
     final Instant since;
     final long deadline;
@@ -17,8 +19,9 @@ public final class Execution {
     /** Interrupted by shutdown, not by its timeout. */
     volatile boolean stopping;
 
-    Execution(LockedJob job, Thread thread, Instant since, long deadline, Context ctx, int threshold) {
+    Execution(LockedJob job, TaskDef def, Thread thread, Instant since, long deadline, Context ctx, int threshold) {
         this.job = job;
+        this.def = def;
         this.thread = thread;
         this.since = since;
         this.deadline = deadline;

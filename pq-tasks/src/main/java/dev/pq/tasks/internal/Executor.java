@@ -53,16 +53,19 @@ public final class Executor {
         return registry.names();
     }
 
-    /** The definition the job's task has here, or null if unknown. */
-    public TaskDef definition(LockedJob job) {
-        Registry.Registered r = registry.find(job.task());
-        return r == null ? null : r.def();
+    /** The job's task as registered here, or null if unknown (looked up once per run). */
+    public Registry.Registered find(LockedJob job) {
+        return job.task() == null ? null : registry.find(job.task());
     }
 
     /** Runs the job; throws what the handler threw, or {@link Permanent}. */
     public void run(Context ctx) throws Exception {
+        run(ctx, find(ctx.job()));
+    }
+
+    /** Runs the job whose task {@link #find} resolved to {@code r} (null: unknown). */
+    public void run(Context ctx, Registry.Registered r) throws Exception {
         LockedJob job = ctx.job();
-        Registry.Registered r = registry.find(job.task());
         if (r == null) {
             if (job.task() == null) {
                 throw new Permanent(new TaskNotFoundException("(none)",

@@ -92,13 +92,14 @@ public final class JobRunner {
             return true;
         }
         Context ctx = new Context(job, engine, null);
-        TaskDef def = executor.definition(job);
+        Registry.Registered task = executor.find(job);
+        TaskDef def = task == null ? null : task.def();
         Duration timeout = def != null && def.timeout() != null ? def.timeout() : settings.jobTimeout();
-        Execution ex = new Execution(job, Thread.currentThread(), Instant.now(), System.nanoTime() + timeout.toNanos(),
-                ctx, threshold);
+        Execution ex = new Execution(job, def, Thread.currentThread(), Instant.now(),
+                System.nanoTime() + timeout.toNanos(), ctx, threshold);
         running.put(job.id(), ex);
         try {
-            executor.run(ctx);
+            executor.run(ctx, task);
             if (!ex.settled.compareAndSet(false, true)) {
                 return false;
             }
@@ -188,7 +189,7 @@ public final class JobRunner {
     /** Records a failed run: retried with backoff, or marked failed once its retries are used up. */
     void failed(Execution ex, Throwable error, boolean permanent) {
         LockedJob job = ex.job;
-        TaskDef def = executor.definition(job);
+        TaskDef def = ex.def;
         int errors = job.errorCount() + 1;
         boolean unknown = def == null && !permanent && error instanceof TaskNotFoundException;
         boolean retry;
