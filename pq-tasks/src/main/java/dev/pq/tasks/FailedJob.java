@@ -9,7 +9,7 @@ import java.time.Instant;
  * for (FailedJob f : tasks.admin().failed(null, 50, 0)) {
  *     log.warn("{} #{}: {}", f.task(), f.id(), f.lastErrorMessage());
  * }
- * tasks.admin().retryFailed(null);   // all of them
+ * tasks.admin().retryAllFailed(null);   // all of them, every queue
  * }</pre>
  *
  * @param id                 the job id
