@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * After a lost connection it reconnects with backoff and wakes every waiter, since notifications
  * sent in between are gone. With a shared connection it takes short turns on it.
  */
-public final class Listener implements AutoCloseable {
+public final class Listener implements Service {
     private static final Logger log = LoggerFactory.getLogger(Listener.class);
 
     private final ConnectionSource source;
@@ -61,6 +61,17 @@ public final class Listener implements AutoCloseable {
     /** True once LISTEN is in place (and not lost since). */
     public boolean listening() {
         return listening;
+    }
+
+    /** {@link #ensureStarted()} for a service that starts it (a worker's locker). */
+    @Override
+    public void start() {
+        try {
+            ensureStarted();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.pq.PQException("interrupted while starting the listener of " + sql.display, e);
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.pq.tasks;
 
 import dev.pq.internal.Engine;
+import dev.pq.internal.Service;
 import dev.pq.tasks.internal.Buffer;
 import dev.pq.tasks.internal.Completer;
 import dev.pq.tasks.internal.Executor;
@@ -11,7 +12,9 @@ import dev.pq.tasks.internal.Locker;
 import dev.pq.tasks.internal.PickupCheck;
 import dev.pq.tasks.internal.QueueList;
 import dev.pq.tasks.internal.TasksDb;
+import dev.pq.tasks.internal.Wakeup;
 import dev.pq.tasks.internal.Watchdog;
+import dev.pq.tasks.internal.WorkerConfig;
 import dev.pq.tasks.internal.WorkerThreads;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -22,7 +25,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,16 +53,18 @@ public final class Worker implements AutoCloseable {
 
     private final Tasks tasks;
     private final Engine engine;
-    private final Builder cfg;
+    private final WorkerConfig cfg;
     private final QueueList queueList;
     private final Buffer buffer;
     private final Locker locker;
     private final Completer completer;
     private final JobRunner runner;
+    private final WorkerThreads threads;
     private final Watchdog watchdog;
     private final Heartbeat heartbeat;
+    /** The services in the order they start; they stop in reverse (shutdown adds its steps between). */
+    private final List<Service> services;
     private final String id;
-    private final WorkerThreads threads;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -68,41 +72,36 @@ public final class Worker implements AutoCloseable {
     private volatile boolean terminated;
     private Thread hook;
 
-    private Worker(Builder b) {
-        this.tasks = b.tasks;
-        this.engine = b.tasks.pq().engine();
-        TasksDb db = b.tasks.db();
-        this.cfg = b;
-        this.queueList = new QueueList(b.queues);
+    private Worker(Tasks tasks, WorkerConfig cfg) {
+        this.tasks = tasks;
+        this.engine = tasks.pq().engine();
+        TasksDb db = tasks.db();
+        this.cfg = cfg;
+        this.queueList = new QueueList(cfg.queues());
         String host = hostName();
         long pid = ProcessHandle.current().pid();
         this.id = host + ":" + pid + ":" + UUID.randomUUID().toString().substring(0, 8);
         String tag = "pq-worker-" + id.substring(id.length() - 8);
-        // The buffer tells the locker when threads free up through this small callback, so neither
-        // needs the other at construction.
-        Locker[] lockerRef = new Locker[1];
-        this.buffer = new Buffer(() -> {
-            Locker l = lockerRef[0];
-            if (l != null) {
-                l.wake(false);
-            }
-        }, queueList.order());
-        this.locker = new Locker(db, queueList, buffer, b.maximumBufferSize, b.pollInterval.toNanos(), tag + "-locker");
-        lockerRef[0] = locker;
-        this.completer = new Completer(db, locker::release, () -> locker.wake(true), tag + "-completer");
-        Executor executor = new Executor(tasks.registry(), tasks.mapper(), b.middleware, tasks.listeners(),
+        Wakeup wakeup = new Wakeup(); // the buffer wakes the locker through it: neither holds the other
+        this.buffer = new Buffer(wakeup, queueList.order());
+        this.locker = new Locker(db, queueList, buffer, wakeup, cfg.maximumBufferSize(), cfg.pollInterval().toNanos(),
+                tag + "-locker");
+        this.completer = new Completer(db, locker::release, () -> wakeup.wake(true), tag + "-completer");
+        Executor executor = new Executor(tasks.registry(), tasks.mapper(), cfg.middleware(), tasks.listeners(),
                 "the job was marked failed, not retried: fix the payload or the task's parameters, then retry it");
         this.runner = new JobRunner(db, executor, completer, locker, new PickupCheck(db, buffer, locker), tasks.clock(),
-                tasks.listeners(), new JobRunner.Settings(b.jobTimeout, b.unknownTaskRetries));
-        this.threads = new WorkerThreads(buffer, runner, locker);
-        this.watchdog = new Watchdog(runner, threads::start);
-        this.heartbeat = new Heartbeat(db, tasks.mapper(),
-                new Heartbeat.Identity(id, host, pid, queueList.entries(), b.workerCount), locker, runner, Admin.DEAD_AFTER);
+                tasks.listeners(), cfg);
+        this.threads = new WorkerThreads(buffer, runner, locker, cfg);
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, tag + "-heartbeat");
             t.setDaemon(true);
             return t;
         });
+        this.watchdog = new Watchdog(runner, threads::replace, scheduler);
+        this.heartbeat = new Heartbeat(db, tasks.mapper(),
+                new Heartbeat.Identity(id, host, pid, queueList.entries(), cfg.workerCount()), locker, runner, cfg,
+                scheduler);
+        this.services = List.of(completer, threads, locker, heartbeat, watchdog);
     }
 
     /** This worker's registry id ({@code host:pid:suffix}). */
@@ -110,45 +109,35 @@ public final class Worker implements AutoCloseable {
         return id;
     }
 
-    /** Starts the locker, the worker threads and the heartbeat; returns this worker. */
+    /** Starts the completer, the worker threads, the locker, the heartbeat and the watchdog; returns this worker. */
     public Worker start() {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("worker " + id + " was already started");
         }
         engine.checkOpen();
-        completer.start();
-        for (int i = 0; i < cfg.workerCount; i++) {
-            Integer p = i < cfg.workerPriorities.size() ? cfg.workerPriorities.get(i) : null;
-            threads.start(p == null ? WorkerThreads.ANY : p);
-        }
+        List<Service> up = new ArrayList<>();
         try {
-            // The threads wait for jobs before the locker's first lock, so it sizes that lock by
-            // the real number of idle threads (plus the buffer).
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-            while (buffer.idle() < cfg.workerCount && System.nanoTime() - deadline < 0) {
-                Thread.sleep(1);
+            for (Service s : services) {
+                s.start();
+                up.add(s);
             }
-            locker.start();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            buffer.close();
-            completer.close();
-            throw new dev.pq.PQException("interrupted while starting worker " + id, e);
         } catch (RuntimeException e) {
             buffer.close();
-            completer.close();
+            for (int i = up.size() - 1; i >= 0; i--) {
+                up.get(i).close();
+            }
+            scheduler.shutdownNow();
             throw e;
         }
-        scheduler.scheduleWithFixedDelay(heartbeat, 0, cfg.heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(watchdog, 100, 100, TimeUnit.MILLISECONDS);
-        if (cfg.handleSignals) {
+        if (cfg.handleSignals()) {
             hook = new Thread(this::close, "pq-worker-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
         }
         log.info("worker started: id={} table={} queues={} workerCount={} workerPriorities={} pollInterval={} "
                         + "waitPeriod={} maximumBufferSize={} jobTimeout={} unknownTaskRetries={} tasks={}", id,
-                engine.sql().display, queueList, cfg.workerCount, cfg.workerPriorities, cfg.pollInterval, cfg.waitPeriod,
-                cfg.maximumBufferSize, cfg.jobTimeout, cfg.unknownTaskRetries, tasks.registry().names());
+                engine.sql().display, queueList, cfg.workerCount(), cfg.workerPriorities(), cfg.pollInterval(),
+                cfg.waitPeriod(), cfg.maximumBufferSize(), cfg.jobTimeout(), cfg.unknownTaskRetries(),
+                tasks.registry().names());
         return this;
     }
 
@@ -211,7 +200,7 @@ public final class Worker implements AutoCloseable {
             locker.giveBack(waiting);
             log.info("worker {}: {} buffered jobs released for other workers", id, waiting.size());
         }
-        threads.join(System.nanoTime() + cfg.waitPeriod.toNanos());
+        threads.join(System.nanoTime() + cfg.waitPeriod().toNanos());
         if (!runner.idle()) {
             log.warn("worker {}: {} jobs still running after the wait period: interrupting them", id,
                     runner.running().size());
@@ -219,14 +208,10 @@ public final class Worker implements AutoCloseable {
             threads.join(System.nanoTime() + Watchdog.ABANDON_GRACE.toNanos());
             runner.abandonForShutdown();
         }
+        threads.close();
         completer.close();
-        scheduler.shutdownNow();
-        try {
-            scheduler.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         heartbeat.close(); // last counters, then out of the registry
+        scheduler.shutdownNow();
         locker.close();
         if (hook != null && Thread.currentThread() != hook) {
             try {
@@ -303,7 +288,7 @@ public final class Worker implements AutoCloseable {
          * below) these priorities; the remaining threads take any job. {@code null} means any.
          */
         public Builder workerPriorities(Integer... priorities) {
-            this.workerPriorities = Arrays.asList(priorities);
+            this.workerPriorities = new ArrayList<>(Arrays.asList(priorities)); // a copy: the caller keeps its array
             return this;
         }
 
@@ -364,34 +349,14 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
-        /** Validates the settings and creates the worker (not started). */
+        /**
+         * Validates the settings and creates the worker (not started). The settings are copied:
+         * changing this builder afterwards changes nothing in the worker built.
+         */
         public Worker build() {
-            if (workerCount < 1 || workerCount > 1_000) {
-                throw new IllegalArgumentException("workerCount must be between 1 and 1000: " + workerCount);
-            }
-            if (workerPriorities.size() > workerCount) {
-                throw new IllegalArgumentException("workerPriorities has " + workerPriorities.size()
-                        + " entries, more than workerCount " + workerCount);
-            }
-            check("pollInterval", pollInterval, Duration.ofMillis(10));
-            check("waitPeriod", waitPeriod, Duration.ZERO);
-            check("jobTimeout", jobTimeout, Duration.ofMillis(1));
-            check("heartbeatInterval", heartbeatInterval, Duration.ofMillis(100));
-            if (unknownTaskRetries < 0 || unknownTaskRetries > 1_000) {
-                throw new IllegalArgumentException("unknownTaskRetries must be between 0 and 1000: " + unknownTaskRetries);
-            }
-            if (maximumBufferSize < 0 || maximumBufferSize > 10_000) {
-                throw new IllegalArgumentException("maximumBufferSize must be between 0 and 10000: " + maximumBufferSize);
-            }
-            new QueueList(queues);
-            return new Worker(this);
-        }
-
-        private static void check(String name, Duration d, Duration min) {
-            Objects.requireNonNull(d, name);
-            if (d.compareTo(min) < 0) {
-                throw new IllegalArgumentException(name + " must be >= " + min.toMillis() + "ms: " + d);
-            }
+            return new Worker(tasks, new WorkerConfig(queues, workerCount, workerPriorities, pollInterval, waitPeriod,
+                    maximumBufferSize, jobTimeout, heartbeatInterval, unknownTaskRetries, middleware, handleSignals,
+                    Admin.DEAD_AFTER));
         }
     }
 }

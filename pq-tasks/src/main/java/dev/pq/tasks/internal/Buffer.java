@@ -17,16 +17,16 @@ import java.util.Map;
 public final class Buffer {
     private final List<LockedJob> jobs = new ArrayList<>();
     private final List<Integer> idleThresholds = new ArrayList<>();
-    private final Runnable onChange;
+    private final Wakeup wakeup;
     private final Comparator<LockedJob> order;
     private boolean closed;
 
     /**
-     * @param onChange   called (outside the lock) when a thread becomes idle or takes a job
+     * @param wakeup     woken (outside the lock) when a thread becomes idle or takes a job
      * @param queueOrder the order of queues (the worker's queue list)
      */
-    public Buffer(Runnable onChange, Comparator<String> queueOrder) {
-        this.onChange = onChange;
+    public Buffer(Wakeup wakeup, Comparator<String> queueOrder) {
+        this.wakeup = wakeup;
         this.order = Comparator.comparing(LockedJob::queue, queueOrder)
                 .thenComparingInt(LockedJob::priority)
                 .thenComparing(LockedJob::expectedAt, Comparator.nullsLast(Comparator.naturalOrder()))
@@ -54,7 +54,7 @@ public final class Buffer {
         synchronized (this) {
             idleThresholds.add(me);
         }
-        onChange.run();
+        wakeup.wake(false);
         boolean idle = true;
         try {
             synchronized (this) {
@@ -80,7 +80,7 @@ public final class Buffer {
                     idleThresholds.remove(me);
                 }
             }
-            onChange.run();
+            wakeup.wake(false);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.pq.tasks.internal;
 
 import dev.pq.internal.Engine;
+import dev.pq.internal.Service;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * unlocked only after its completion committed, so a crash in between re-runs it (at least once),
  * never loses it.
  */
-public final class Completer implements AutoCloseable {
+public final class Completer implements Service {
     private static final Logger log = LoggerFactory.getLogger(Completer.class);
     private static final int MAX_BATCH = 1_000;
     /**
@@ -57,9 +58,9 @@ public final class Completer implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    public Completer start() {
+    @Override
+    public void start() {
         thread.start();
-        return this;
     }
 
     /** Hands over a finished job. */
@@ -186,6 +187,9 @@ public final class Completer implements AutoCloseable {
     /** Flushes what was handed over and stops. */
     @Override
     public void close() {
+        if (!thread.isAlive()) {
+            return;
+        }
         queue.add(STOP);
         try {
             thread.join(30_000);

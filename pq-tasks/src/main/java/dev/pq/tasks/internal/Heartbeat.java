@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pq.internal.Engine;
+import dev.pq.internal.Service;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * counters added to the totals, dead workers pruned; and removed when the worker stops. Run every
  * heartbeat interval by the worker's scheduler, and once more at close.
  */
-public final class Heartbeat implements Runnable {
+public final class Heartbeat implements Runnable, Service {
     private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
 
     /** Who this worker is, as the registry shows it. */
@@ -31,18 +35,30 @@ public final class Heartbeat implements Runnable {
     private final Locker locker;
     private final JobRunner runner;
     private final Duration deadAfter;
+    private final Duration interval;
+    private final ScheduledExecutorService scheduler;
+    private volatile ScheduledFuture<?> schedule;
     private long flushedProcessed;
     private long flushedFailed;
     private volatile boolean quiet;
 
-    public Heartbeat(TasksDb db, ObjectMapper mapper, Identity me, Locker locker, JobRunner runner, Duration deadAfter) {
+    public Heartbeat(TasksDb db, ObjectMapper mapper, Identity me, Locker locker, JobRunner runner, WorkerConfig config,
+                     ScheduledExecutorService scheduler) {
         this.engine = db.engine();
         this.db = db;
         this.mapper = mapper;
         this.me = me;
         this.locker = locker;
         this.runner = runner;
-        this.deadAfter = deadAfter;
+        this.deadAfter = config.deadAfter();
+        this.interval = config.heartbeatInterval();
+        this.scheduler = scheduler;
+    }
+
+    /** Registers the worker at once, then beats every heartbeat interval. */
+    @Override
+    public void start() {
+        schedule = scheduler.scheduleWithFixedDelay(this, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -95,7 +111,14 @@ public final class Heartbeat implements Runnable {
     }
 
     /** A last beat (the final counters), then the worker leaves the registry. */
+    @Override
     public void close() {
+        ScheduledFuture<?> s = schedule;
+        if (s == null) {
+            return;
+        }
+        s.cancel(false);
+        schedule = null;
         quiet = true;
         run();
         try (Connection c = engine.acquire(); PreparedStatement ps = c.prepareStatement(db.sql().deregisterWorker)) {

@@ -31,10 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class JobRunner {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
-    /** What the runner needs to know of the worker's settings. */
-    public record Settings(Duration jobTimeout, int unknownTaskRetries) {
-    }
-
     private final Engine engine;
     private final TasksDb db;
     private final Executor executor;
@@ -43,7 +39,7 @@ public final class JobRunner {
     private final PickupCheck pickup;
     private final Clock clock;
     private final Collection<JobListener> listeners;
-    private final Settings settings;
+    private final WorkerConfig settings;
     private final Map<Long, Execution> running = new ConcurrentHashMap<>();
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -51,7 +47,7 @@ public final class JobRunner {
     private final ConnectionLoss connectionLoss = new ConnectionLoss();
 
     public JobRunner(TasksDb db, Executor executor, Completer completer, Locker locker, PickupCheck pickup, Clock clock,
-                     Collection<JobListener> listeners, Settings settings) {
+                     Collection<JobListener> listeners, WorkerConfig settings) {
         this.engine = db.engine();
         this.db = db;
         this.executor = executor;

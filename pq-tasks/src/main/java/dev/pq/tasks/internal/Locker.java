@@ -1,5 +1,6 @@
 package dev.pq.tasks.internal;
 
+import dev.pq.internal.Service;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * session's locks are gone but the jobs still run here, so they stay excluded from locking and are
  * locked again once reconnected.
  */
-public final class Locker implements AutoCloseable {
+public final class Locker implements Service {
     private static final Logger log = LoggerFactory.getLogger(Locker.class);
     private static final int ANY = Short.MAX_VALUE;
     /** Back-off while every ready candidate is locked by other workers (they may die or give back). */
@@ -39,25 +40,25 @@ public final class Locker implements AutoCloseable {
     private final LockerSession session;
     private final Consumer<String> observer;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
-    private final Object monitor = new Object();
+    private final Wakeup wakeup;
     private final Thread thread;
     private volatile boolean lockingStopped;
     private volatile boolean stopping;
     private volatile boolean drained;
-    private boolean news = true;
-    private boolean signalled;
 
     /** The outcome of one lock statement: jobs buffered, and whether more may be lockable now. */
     private record Round(int locked, boolean more) {
     }
 
-    public Locker(TasksDb db, QueueList queues, Buffer buffer, int bufferSize, long pollNanos, String name) {
+    public Locker(TasksDb db, QueueList queues, Buffer buffer, Wakeup wakeup, int bufferSize, long pollNanos,
+                  String name) {
         this.db = db;
+        this.wakeup = wakeup;
         this.queues = queues;
         this.buffer = buffer;
         this.bufferSize = bufferSize;
         this.pollNanos = pollNanos;
-        this.session = new LockerSession(db, this::wake);
+        this.session = new LockerSession(db, () -> wakeup.wake(false));
         this.observer = q -> {
             if (q == null || queues.matches(q)) {
                 if (q != null) {
@@ -70,8 +71,9 @@ public final class Locker implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** Starts listening and locking. */
-    public Locker start() throws InterruptedException {
+    /** Connects, starts listening and locking. */
+    @Override
+    public void start() {
         // Connect here, not on the thread: a bad database fails start() at once, and the registry's
         // first heartbeat already knows the locker's backend pid (how dead workers are recognised).
         try {
@@ -81,9 +83,8 @@ public final class Locker implements AutoCloseable {
             throw db.engine().translate(e, "connecting the worker's locker");
         }
         db.engine().listener().addObserver(observer);
-        db.engine().listener().ensureStarted();
+        db.engine().listener().start();
         thread.start();
-        return this;
     }
 
     /** The backend pid of the locker connection, once connected (null while reconnecting). */
@@ -118,17 +119,7 @@ public final class Locker implements AutoCloseable {
 
     /** Wakes the locker: capacity changed, or (if {@code news}) jobs may have arrived. */
     public void wake(boolean news) {
-        synchronized (monitor) {
-            if (news) {
-                this.news = true;
-            }
-            signalled = true;
-            monitor.notifyAll();
-        }
-    }
-
-    private void wake() {
-        wake(false);
+        wakeup.wake(news);
     }
 
     private void run() {
@@ -154,16 +145,9 @@ public final class Locker implements AutoCloseable {
                             refreshQueues();
                         }
                         nextPoll = now + pollNanos;
-                        synchronized (monitor) {
-                            news = true;
-                        }
+                        wakeup.markNews();
                     }
-                    boolean look;
-                    synchronized (monitor) {
-                        look = news;
-                        news = false;
-                    }
-                    if (look || backlog) {
+                    if (wakeup.takeNews() || backlog) {
                         int capacity = buffer.capacity(bufferSize);
                         // Refill in batches: lock when the buffer is empty or at least half of it is free.
                         if (capacity > 0 && (buffer.size() == 0 || capacity >= (bufferSize + 1) / 2)) {
@@ -208,17 +192,7 @@ public final class Locker implements AutoCloseable {
     }
 
     private void await(long waitNanos) throws InterruptedException {
-        synchronized (monitor) {
-            long deadline = System.nanoTime() + waitNanos;
-            while (!signalled && !stopping && !session.hasPending()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                monitor.wait(left / 1_000_000, (int) (left % 1_000_000));
-            }
-            signalled = false;
-        }
+        wakeup.await(waitNanos, () -> stopping || session.hasPending());
     }
 
     /** Brings the next poll forward to when the next scheduled job of these queues is due. */

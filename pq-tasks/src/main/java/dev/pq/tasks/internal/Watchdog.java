@@ -1,6 +1,10 @@
 package dev.pq.tasks.internal;
 
+import dev.pq.internal.Service;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
@@ -11,24 +15,40 @@ import org.slf4j.LoggerFactory;
  * {@link #ABANDON_GRACE}: their transaction is aborted, they are failed, and a new thread takes
  * the place of the one they hold. Run every 100 ms by the worker's scheduler.
  */
-public final class Watchdog implements Runnable {
+public final class Watchdog implements Runnable, Service {
     private static final Logger log = LoggerFactory.getLogger(Watchdog.class);
     /** How long a job may ignore its interrupt before it is abandoned. */
     public static final Duration ABANDON_GRACE = Duration.ofSeconds(5);
 
     private final JobRunner runner;
     private final IntConsumer replaceThread;
+    private final ScheduledExecutorService scheduler;
+    private volatile ScheduledFuture<?> schedule;
     private volatile boolean closed;
 
-    /** @param replaceThread starts a new worker thread with the given priority threshold */
-    public Watchdog(JobRunner runner, IntConsumer replaceThread) {
+    /**
+     * @param replaceThread starts a new worker thread with the given priority threshold
+     * @param scheduler     runs the check every 100 ms
+     */
+    public Watchdog(JobRunner runner, IntConsumer replaceThread, ScheduledExecutorService scheduler) {
         this.runner = runner;
         this.replaceThread = replaceThread;
+        this.scheduler = scheduler;
     }
 
-    /** No more replacement threads (the worker is stopping). */
+    @Override
+    public void start() {
+        schedule = scheduler.scheduleWithFixedDelay(this, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** No more checks, no more replacement threads (the worker is stopping). */
+    @Override
     public void close() {
         closed = true;
+        ScheduledFuture<?> s = schedule;
+        if (s != null) {
+            s.cancel(false);
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.pq.tasks.internal;
 
+import dev.pq.internal.Service;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -10,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * and runs it, until the buffer closes. A thread abandoned by the watchdog ends when its handler
  * finally returns; its replacement is started here.
  */
-public final class WorkerThreads {
+public final class WorkerThreads implements Service {
     private static final Logger log = LoggerFactory.getLogger(WorkerThreads.class);
     /** The threshold of a thread that takes jobs of any priority. */
     public static final int ANY = Short.MAX_VALUE;
@@ -18,17 +19,39 @@ public final class WorkerThreads {
     private final Buffer buffer;
     private final JobRunner runner;
     private final Locker locker;
+    private final WorkerConfig config;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 
-    public WorkerThreads(Buffer buffer, JobRunner runner, Locker locker) {
+    public WorkerThreads(Buffer buffer, JobRunner runner, Locker locker, WorkerConfig config) {
         this.buffer = buffer;
         this.runner = runner;
         this.locker = locker;
+        this.config = config;
     }
 
-    /** Starts a thread taking jobs of priority {@code threshold} or more important. */
-    public void start(int threshold) {
+    /**
+     * Starts the configured threads and waits (up to 2 s) until they wait for jobs, so the
+     * locker's first lock is sized by the real number of idle threads.
+     */
+    @Override
+    public void start() {
+        for (int i = 0; i < config.workerCount(); i++) {
+            replace(config.threshold(i));
+        }
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (buffer.idle() < config.workerCount() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new dev.pq.PQException("interrupted while starting the worker threads", e);
+            }
+        }
+    }
+
+    /** Starts a thread taking jobs of priority {@code threshold} or more important (or replacing an abandoned one). */
+    public void replace(int threshold) {
         Thread t;
         synchronized (threads) {
             int index = threads.size();
@@ -66,6 +89,12 @@ public final class WorkerThreads {
                 locker.release(job.id());
             }
         }
+    }
+
+    /** The threads end once the buffer closes; {@link #join} waits for them. */
+    @Override
+    public void close() {
+        closed = true;
     }
 
     /** Waits for every thread to end, until {@code deadline} ({@link System#nanoTime()}). */

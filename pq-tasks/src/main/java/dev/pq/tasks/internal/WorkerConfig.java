@@ -1,0 +1,65 @@
+package dev.pq.tasks.internal;
+
+import dev.pq.tasks.Middleware;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A worker's settings, sealed at {@code Worker.Builder.build()}: every list is copied, so changing
+ * the builder afterwards changes nothing that was built. Validated here, with messages that name
+ * the setting and the limit; settings that depend on each other are checked together.
+ *
+ * @param deadAfter how old a heartbeat makes a worker count as dead (the registry's threshold)
+ */
+public record WorkerConfig(List<String> queues, int workerCount, List<Integer> workerPriorities, Duration pollInterval,
+                           Duration waitPeriod, int maximumBufferSize, Duration jobTimeout, Duration heartbeatInterval,
+                           int unknownTaskRetries, List<Middleware> middleware, boolean handleSignals,
+                           Duration deadAfter) {
+    public WorkerConfig {
+        queues = List.copyOf(Objects.requireNonNull(queues, "queues"));
+        // priorities may hold nulls ("any"): List.copyOf would refuse them
+        workerPriorities = Collections.unmodifiableList(new ArrayList<>(Objects.requireNonNull(workerPriorities,
+                "workerPriorities")));
+        middleware = List.copyOf(Objects.requireNonNull(middleware, "middleware"));
+        if (workerCount < 1 || workerCount > 1_000) {
+            throw new IllegalArgumentException("workerCount must be between 1 and 1000: " + workerCount);
+        }
+        if (workerPriorities.size() > workerCount) {
+            throw new IllegalArgumentException("workerPriorities has " + workerPriorities.size()
+                    + " entries, more than workerCount " + workerCount);
+        }
+        atLeast("pollInterval", pollInterval, Duration.ofMillis(10));
+        atLeast("waitPeriod", waitPeriod, Duration.ZERO);
+        atLeast("jobTimeout", jobTimeout, Duration.ofMillis(1));
+        atLeast("heartbeatInterval", heartbeatInterval, Duration.ofMillis(100));
+        Objects.requireNonNull(deadAfter, "deadAfter");
+        if (heartbeatInterval.multipliedBy(3).compareTo(deadAfter) > 0) {
+            throw new IllegalArgumentException("heartbeatInterval must be at most a third of the " + deadAfter.toSeconds()
+                    + " s after which a silent worker counts as dead (" + deadAfter.dividedBy(3).toMillis()
+                    + " ms), or live workers would be pruned between beats: " + heartbeatInterval);
+        }
+        if (unknownTaskRetries < 0 || unknownTaskRetries > 1_000) {
+            throw new IllegalArgumentException("unknownTaskRetries must be between 0 and 1000: " + unknownTaskRetries);
+        }
+        if (maximumBufferSize < 0 || maximumBufferSize > 10_000) {
+            throw new IllegalArgumentException("maximumBufferSize must be between 0 and 10000: " + maximumBufferSize);
+        }
+        new QueueList(queues); // validates the entries
+    }
+
+    private static void atLeast(String name, Duration d, Duration min) {
+        Objects.requireNonNull(d, name);
+        if (d.compareTo(min) < 0) {
+            throw new IllegalArgumentException(name + " must be >= " + min.toMillis() + "ms: " + d);
+        }
+    }
+
+    /** The priority threshold of worker thread {@code i}: its entry of workerPriorities, else any. */
+    public int threshold(int i) {
+        Integer p = i < workerPriorities.size() ? workerPriorities.get(i) : null;
+        return p == null ? WorkerThreads.ANY : p;
+    }
+}
