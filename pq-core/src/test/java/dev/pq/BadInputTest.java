@@ -72,7 +72,7 @@ class BadInputTest extends PgTest {
     @Test
     void unparseableTimes_areRejectedNamingTheTextAndWhichTime() {
         Queue<Object> q = pq.queue("apples");
-        for (String bad : List.of("5 parsecs", "soon", "", "5M", "1.5h", "h", "5m30", "2026-11-21T16:22:06",
+        for (String bad : List.of("5 parsecs", "soon", "", "5M", "1.5.5h", "-5", "h", "5m30", "2026-11-21T16:22:06",
                 "2026-11-21", "PT", "P5X")) {
             assertMessage(IllegalArgumentException.class, () -> q.put("x", bad), "scheduleAt", "\"" + bad + "\"");
             assertMessage(IllegalArgumentException.class, () -> q.put("x", null, bad), "expectedAt", "\"" + bad + "\"");

@@ -108,17 +108,18 @@ class PutTest extends PgTest {
     @Test
     void put_withText_parsesEveryDocumentedForm() {
         Queue<Object> q = pq.queue("apples");
-        Map<String, Duration> forms = Map.of(
-                "30s", Duration.ofSeconds(30),
-                "5m", Duration.ofMinutes(5),
-                "1h30m", Duration.ofMinutes(90),
-                "2d", Duration.ofDays(2),
-                "1w", Duration.ofDays(7),
-                "250ms", Duration.ofMillis(250),
-                "1d2h3m4s", Duration.ofDays(1).plusHours(2).plusMinutes(3).plusSeconds(4),
-                "PT5M", Duration.ofMinutes(5),
-                "P1DT1H", Duration.ofHours(25),
-                " 10s ", Duration.ofSeconds(10));
+        Map<String, Duration> forms = Map.ofEntries(Map.entry("45", Duration.ofSeconds(45)),
+                Map.entry("0.5", Duration.ofMillis(500)), Map.entry("1.5h", Duration.ofMinutes(90)),
+                Map.entry("30s", Duration.ofSeconds(30)),
+                Map.entry("5m", Duration.ofMinutes(5)),
+                Map.entry("1h30m", Duration.ofMinutes(90)),
+                Map.entry("2d", Duration.ofDays(2)),
+                Map.entry("1w", Duration.ofDays(7)),
+                Map.entry("250ms", Duration.ofMillis(250)),
+                Map.entry("1d2h3m4s", Duration.ofDays(1).plusHours(2).plusMinutes(3).plusSeconds(4)),
+                Map.entry("PT5M", Duration.ofMinutes(5)),
+                Map.entry("P1DT1H", Duration.ofHours(25)),
+                Map.entry(" 10s ", Duration.ofSeconds(10)));
         for (Map.Entry<String, Duration> f : forms.entrySet()) {
             long id = q.put("x", f.getKey());
             assertOffset(f.getValue(), enqueuedAt(id), scheduleAt(id), "\"" + f.getKey() + "\"");

@@ -37,14 +37,9 @@ final class FailedCommand implements Callable<Integer> {
         @Mixin
         DatabaseOptions db;
 
-        @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "warn",
-                converter = Logging.LevelConverter.class,
-                description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}).")
-        String logLevel;
-
         @Override
         public final Integer call() {
-            Logging.configure(logLevel);
+            Logging.configure(PqCommand.logLevel(spec, "warn"));
             check();
             try (PQ pq = db.open(2)) {
                 return run(Tasks.create(pq).admin(), spec.commandLine().getOut(), spec.commandLine().getErr());

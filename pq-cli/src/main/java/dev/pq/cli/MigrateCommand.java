@@ -25,13 +25,9 @@ final class MigrateCommand implements Callable<Integer> {
             description = "The target schema version, 0 to latest (default: the latest).")
     Integer to;
 
-    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "warn", converter = Logging.LevelConverter.class,
-            description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}).")
-    String logLevel;
-
     @Override
     public Integer call() {
-        Logging.configure(logLevel);
+        Logging.configure(PqCommand.logLevel(spec, "warn"));
         int latest = PQ.latestSchemaVersion();
         if (to != null && (to < 0 || to > latest)) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--to': '" + to

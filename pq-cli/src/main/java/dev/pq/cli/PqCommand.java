@@ -5,6 +5,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -20,6 +22,17 @@ final class PqCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", scope = ScopeType.INHERIT, converter = Logging.LevelConverter.class,
+            description = "error, warn, info, debug or trace (default: info for work, warn for the others). "
+                    + "Logs go to stderr.")
+    String logLevel;
+
+    /** The --log-level given to the command of {@code spec} (declared once, here), or {@code otherwise}. */
+    static String logLevel(CommandSpec spec, String otherwise) {
+        PqCommand root = (PqCommand) spec.root().userObject();
+        return root.logLevel == null ? otherwise : root.logLevel;
+    }
 
     PqCommand(Map<String, String> env) {
         this.env = Map.copyOf(env);

@@ -27,13 +27,9 @@ final class StatsCommand implements Callable<Integer> {
     @Mixin
     DatabaseOptions db;
 
-    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "warn", converter = Logging.LevelConverter.class,
-            description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}).")
-    String logLevel;
-
     @Override
     public Integer call() {
-        Logging.configure(logLevel);
+        Logging.configure(PqCommand.logLevel(spec, "warn"));
         PrintWriter out = spec.commandLine().getOut();
         try (PQ pq = db.open(2)) {
             Admin admin = Tasks.create(pq).admin();

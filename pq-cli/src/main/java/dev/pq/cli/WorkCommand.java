@@ -33,8 +33,11 @@ import picocli.CommandLine.Spec;
                 "          --classpath app.jar --setup com.acme.Setup \\",
                 "          -q 'critical,*,!low' --worker-count 8 --worker-priorities 10,30,any"})
 final class WorkCommand implements Callable<Integer> {
-    private static final int MAX_WORKERS = 1_000;
-    private static final int MAX_BUFFER = 10_000;
+    /** The worker builder's settings that have a flag here: its messages name them, the user knows the flags. */
+    private static final java.util.Map<String, String> FLAGS = java.util.Map.of("workerCount", "--worker-count",
+            "workerPriorities", "--worker-priorities", "pollInterval", "--poll-interval", "waitPeriod", "--wait-period",
+            "maximumBufferSize", "--maximum-buffer-size", "jobTimeout", "--job-timeout",
+            "unknownTaskRetries", "--unknown-task-retries", "queue list", "--queue");
 
     @Spec
     CommandSpec spec;
@@ -100,10 +103,6 @@ final class WorkCommand implements Callable<Integer> {
             description = "Write the process id here at start; removed at exit.")
     Path pidfile;
 
-    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info", converter = Logging.LevelConverter.class,
-            description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE}). Logs go to stderr.")
-    String logLevel;
-
     /** The effective settings, checked. */
     private record Settings(List<String> queues, List<Integer> priorities, Duration pollInterval,
                             Duration waitPeriod, Duration jobTimeout) {
@@ -111,8 +110,8 @@ final class WorkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Logging.configure(logLevel);
-        Settings s = validate();
+        Logging.configure(PqCommand.logLevel(spec, "info"));
+        Settings s = parse();
         Logger log = LoggerFactory.getLogger(WorkCommand.class);
         PrintWriter out = spec.commandLine().getOut();
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
@@ -120,8 +119,9 @@ final class WorkCommand implements Callable<Integer> {
             List<TasksConfigurer> configurers = code.configurers(setups, spec.commandLine());
             Thread.currentThread().setContextClassLoader(code.loader());
             // threads + locker + listener + completer + heartbeat, and a spare
-            try (PQ pq = db.open(workerCount + 5)) {
+            try (PQ pq = db.open(Math.max(1, workerCount) + 5)) {
                 Tasks tasks = Tasks.create(pq);
+                Worker worker = build(tasks, s); // the builder checks the settings before the tasks are configured
                 for (TasksConfigurer c : configurers) {
                     log.info("configuring tasks with {}", c.getClass().getName());
                     try {
@@ -131,7 +131,6 @@ final class WorkCommand implements Callable<Integer> {
                                 + Main.describe(e), e);
                     }
                 }
-                Worker worker = build(tasks, s);
                 return run(worker, log, out);
             }
         } finally {
@@ -152,7 +151,37 @@ final class WorkCommand implements Callable<Integer> {
                     .unknownTaskRetries(unknownTaskRetries)
                     .build();
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "Invalid worker settings: " + e.getMessage(), e);
+            throw usage(e.getMessage(), e);
+        }
+    }
+
+    /** The builder's message, with its setting names turned into this command's flags. */
+    private ParameterException usage(String message, Exception cause) {
+        String flag = null;
+        int first = Integer.MAX_VALUE;
+        String text = message;
+        for (java.util.Map.Entry<String, String> f : FLAGS.entrySet()) {
+            int at = message.indexOf(f.getKey());
+            if (at >= 0 && at < first) {
+                first = at;
+                flag = f.getValue();
+            }
+            if (!f.getKey().contains(" ")) {
+                text = text.replace(f.getKey(), f.getValue());
+            }
+        }
+        if ("--poll-interval".equals(flag) && Duration.ZERO.equals(parsedOrNull(pollInterval))) {
+            text += " (to work until the queues are empty, use --drain)";
+        }
+        return new ParameterException(spec.commandLine(), (flag == null ? "Invalid worker settings: "
+                : "Invalid value for option '" + flag + "': ") + text, cause);
+    }
+
+    private static Duration parsedOrNull(String d) {
+        try {
+            return Durations.parse(d);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 
@@ -194,16 +223,8 @@ final class WorkCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Settings validate() {
-        if (workerCount < 1 || workerCount > MAX_WORKERS) {
-            throw bad("--worker-count", workerCount, "must be between 1 and " + MAX_WORKERS);
-        }
-        if (maximumBufferSize < 0 || maximumBufferSize > MAX_BUFFER) {
-            throw bad("--maximum-buffer-size", maximumBufferSize, "must be between 0 and " + MAX_BUFFER);
-        }
-        if (unknownTaskRetries < 0 || unknownTaskRetries > 1_000) {
-            throw bad("--unknown-task-retries", unknownTaskRetries, "must be between 0 and 1000");
-        }
+    /** Turns the flags into typed settings; the worker's builder checks their values. */
+    private Settings parse() {
         List<Integer> priorities = new ArrayList<>();
         for (String p : workerPriorities) {
             String v = p.strip().toLowerCase(Locale.ROOT);
@@ -212,47 +233,14 @@ final class WorkCommand implements Callable<Integer> {
                 continue;
             }
             try {
-                int n = Integer.parseInt(v);
-                if (n < Short.MIN_VALUE || n > Short.MAX_VALUE) {
-                    throw bad("--worker-priorities", p, "a priority must be between " + Short.MIN_VALUE + " and "
-                            + Short.MAX_VALUE);
-                }
-                priorities.add(n);
+                priorities.add(Integer.parseInt(v));
             } catch (NumberFormatException e) {
                 throw bad("--worker-priorities", p, "give integer priorities or 'any', e.g. 10,30,50,any");
             }
         }
-        if (priorities.size() > workerCount) {
-            throw bad("--worker-priorities", String.join(",", workerPriorities), priorities.size()
-                    + " priorities for --worker-count " + workerCount + ": give at most one per worker thread");
-        }
-        List<String> q = new ArrayList<>();
-        boolean include = false;
-        for (String e : queues) {
-            String v = e.strip();
-            if (v.isEmpty() || v.equals("!")) {
-                throw bad("--queue", e, "give queue names, *, globs such as file_* or exclusions such as !low");
-            }
-            include |= !v.startsWith("!");
-            q.add(v);
-        }
-        if (!include) {
-            throw bad("--queue", String.join(",", queues), "only exclusions: add * or queue names");
-        }
-        Duration poll = duration("--poll-interval", pollInterval);
-        if (poll.compareTo(Duration.ofMillis(10)) < 0) {
-            throw bad("--poll-interval", pollInterval, "must be at least 0.01 seconds"
-                    + (poll.isZero() ? " (to work until the queues are empty, use --drain)" : ""));
-        }
-        Duration wait = duration("--wait-period", waitPeriod);
-        if (wait.isNegative()) {
-            throw bad("--wait-period", waitPeriod, "must be at least 0 seconds");
-        }
-        Duration timeout = duration("--job-timeout", jobTimeout);
-        if (timeout.compareTo(Duration.ofMillis(1)) < 0) {
-            throw bad("--job-timeout", jobTimeout, "must be at least 1ms");
-        }
-        return new Settings(q, priorities, poll, wait, timeout);
+        List<String> q = queues.stream().map(String::strip).toList();
+        return new Settings(q, priorities, duration("--poll-interval", pollInterval),
+                duration("--wait-period", waitPeriod), duration("--job-timeout", jobTimeout));
     }
 
     private Duration duration(String flag, String value) {

@@ -35,7 +35,7 @@ class UsageErrorsTest {
                 Arguments.of(List.of("--worker-count", "2", "--worker-priorities", "10,20,30"),
                         "--worker-priorities", "--worker-count 2"),
                 Arguments.of(List.of("--queue", "!low"), "--queue", "!low"),
-                Arguments.of(List.of("--queue", "a,,b"), "--queue", "''"),
+                Arguments.of(List.of("--queue", "a,,b"), "--queue", "\"\""),
                 Arguments.of(List.of("--log-level", "loud"), "--log-level", "loud"),
                 Arguments.of(List.of("--classpath", "/no/such/app.jar"), "--classpath", "/no/such/app.jar"),
                 Arguments.of(List.of("--classpath", "/no/such/dir/*"), "--classpath", "/no/such/dir/*"),

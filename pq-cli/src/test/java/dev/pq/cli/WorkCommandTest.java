@@ -78,7 +78,7 @@ class WorkCommandTest extends PgTest {
     void allFlags_areAccepted() {
         orchard.eat("Cox");
         Cli.Result r = work("--table", "queue", "--queue", "apples,*", "--worker-priorities", "10,any",
-                "--poll-interval", "0.5", "--wait-period", "2.5", "--maximum-buffer-size", "0", "--job-timeout", "90s",
+                "--poll-interval", "0.5", "--wait-period", "2.5", "--maximum-buffer-size", "0", "--job-timeout", "1h30m",
                 "--unknown-task-retries", "3", "--log-level", "WARN");
         assertEquals(0, r.code(), r.toString());
         assertEquals(List.of("Cox"), List.copyOf(TestSetup.EATEN));

@@ -109,11 +109,15 @@ public record TaskDef(String name, Method method, List<JavaType> argTypes, Strin
     }
 
     private static Duration duration(String task, String what, String text) {
-        When w = When.parse(what, text);
-        if (w.in() == null || w.in().isNegative()) {
-            throw new IllegalArgumentException("task " + task + ": " + what + " must be a duration such as 30s: \""
-                    + text + "\"");
+        Duration d;
+        try {
+            d = When.duration(what, text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("task " + task + ": " + e.getMessage(), e);
         }
-        return w.in();
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("task " + task + ": " + what + " must not be negative: \"" + text + "\"");
+        }
+        return d;
     }
 }

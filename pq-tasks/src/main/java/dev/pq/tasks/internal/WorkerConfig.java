@@ -31,6 +31,12 @@ public record WorkerConfig(List<String> queues, int workerCount, List<Integer> w
             throw new IllegalArgumentException("workerPriorities has " + workerPriorities.size()
                     + " entries, more than workerCount " + workerCount);
         }
+        for (Integer p : workerPriorities) {
+            if (p != null && (p < Short.MIN_VALUE || p > Short.MAX_VALUE)) {
+                throw new IllegalArgumentException("workerPriorities must be between " + Short.MIN_VALUE + " and "
+                        + Short.MAX_VALUE + " (or null for any): " + p);
+            }
+        }
         atLeast("pollInterval", pollInterval, Duration.ofMillis(10));
         atLeast("waitPeriod", waitPeriod, Duration.ZERO);
         atLeast("jobTimeout", jobTimeout, Duration.ofMillis(1));
