@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.pq.internal.ConnectionSource;
 import dev.pq.internal.Engine;
 import dev.pq.internal.Identifiers;
+import dev.pq.internal.Internals;
 import dev.pq.internal.Migrator;
 import dev.pq.internal.Sql;
 import dev.pq.spi.Serializer;
@@ -138,12 +139,8 @@ public final class PQ implements AutoCloseable {
         return Migrator.LATEST;
     }
 
-    /**
-     * The engine other pq modules (pq-tasks) build on. Internal, not API: it may change in any
-     * release.
-     */
-    public Engine engine() {
-        return engine;
+    static {
+        Internals.engines(pq -> pq.engine); // for pq-tasks, through dev.pq.internal: not PQ's API
     }
 
     /** The table's name. */

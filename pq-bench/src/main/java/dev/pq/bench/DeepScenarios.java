@@ -96,7 +96,7 @@ final class DeepScenarios {
 
             /** The dequeue's plan on this table (bound parameters, as pq runs it). */
             private String explain(BenchDb db) throws Exception {
-                dev.pq.internal.Sql sql = pq.engine().sql();
+                dev.pq.internal.Sql sql = dev.pq.internal.Internals.engine(pq).sql();
                 try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(
                         "EXPLAIN (COSTS OFF) " + sql.dequeue(dev.pq.internal.Sql.DEFAULT_CANDIDATES))) {
                     ps.setString(1, QUEUE);

@@ -1,6 +1,6 @@
 package dev.pq.cli;
 
-import dev.pq.cli.spi.TasksConfigurer;
+import dev.pq.tasks.spi.TasksConfigurer;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package dev.pq.cli;
 
 import dev.pq.PQ;
-import dev.pq.cli.spi.TasksConfigurer;
+import dev.pq.tasks.spi.TasksConfigurer;
 import dev.pq.tasks.Tasks;
 import dev.pq.tasks.Worker;
 import java.io.PrintWriter;
@@ -95,7 +95,7 @@ final class WorkCommand implements Callable<Integer> {
     List<String> classpath = new ArrayList<>();
 
     @Option(names = "--setup", paramLabel = "CLASS",
-            description = "A dev.pq.cli.spi.TasksConfigurer with a public no-argument constructor, repeatable. "
+            description = "A dev.pq.tasks.spi.TasksConfigurer with a public no-argument constructor, repeatable. "
                     + "Without it, every TasksConfigurer that ServiceLoader finds on the class path is used.")
     List<String> setups = new ArrayList<>();
 

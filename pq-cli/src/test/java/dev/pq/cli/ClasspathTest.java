@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pq.PQ;
-import dev.pq.cli.spi.TasksConfigurer;
+import dev.pq.tasks.spi.TasksConfigurer;
 import dev.pq.tasks.JobContext;
 import dev.pq.tasks.JobHandler;
 import dev.pq.tasks.Task;
@@ -38,7 +38,7 @@ class ClasspathTest extends PgTest {
     private static final String SOURCE = """
             package com.acme;
 
-            import dev.pq.cli.spi.TasksConfigurer;
+            import dev.pq.tasks.spi.TasksConfigurer;
             import dev.pq.tasks.JobContext;
             import dev.pq.tasks.JobHandler;
             import dev.pq.tasks.Task;

@@ -1,6 +1,6 @@
 package dev.pq.cli;
 
-import dev.pq.cli.spi.TasksConfigurer;
+import dev.pq.tasks.spi.TasksConfigurer;
 import dev.pq.tasks.JobContext;
 import dev.pq.tasks.JobHandler;
 import dev.pq.tasks.Task;

@@ -62,7 +62,7 @@ class UsageErrorsTest {
     }
 
     /** Has no no-argument constructor. */
-    public static final class NoDefaultConstructor implements dev.pq.cli.spi.TasksConfigurer {
+    public static final class NoDefaultConstructor implements dev.pq.tasks.spi.TasksConfigurer {
         public NoDefaultConstructor(String x) {
         }
 

@@ -138,7 +138,7 @@ class WorkCommandTest extends PgTest {
     }
 
     /** A setup whose configure method fails. */
-    public static final class ThrowingSetup implements dev.pq.cli.spi.TasksConfigurer {
+    public static final class ThrowingSetup implements dev.pq.tasks.spi.TasksConfigurer {
         @Override
         public void configure(Tasks tasks) {
             throw new IllegalStateException("setup exploded");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.pq.PQ;
+import dev.pq.internal.Internals;
 import dev.pq.internal.When;
 import dev.pq.tasks.internal.ArgsCodec;
 import dev.pq.tasks.internal.Context;
@@ -67,7 +68,7 @@ public final class Tasks {
 
     private Tasks(Builder b) {
         this.pq = b.pq;
-        this.db = new TasksDb(b.pq.engine());
+        this.db = new TasksDb(Internals.engine(b.pq));
         this.mapper = b.mapper;
         this.registry = new Registry(b.mapper);
         this.clock = b.clock;
@@ -226,7 +227,7 @@ public final class Tasks {
     }
 
     private long enqueue(TaskDef def, String queue, String json, Enqueue options) {
-        pq.engine().checkOpen();
+        Internals.engine(pq).checkOpen();
         int priority = options.priority() != null ? options.priority() : def.priority();
         When schedule = options.scheduleAt() != null ? options.scheduleAt() : def.scheduleAt();
         When expected = options.expectedAt() != null ? options.expectedAt() : def.expectedAt();
@@ -243,12 +244,12 @@ public final class Tasks {
                 if (options.connection() != null) {
                     id = db.enqueue(options.connection(), queue, priority, def.name(), json, schedule, expected);
                 } else {
-                    try (Connection c = pq.engine().acquire()) {
+                    try (Connection c = Internals.engine(pq).acquire()) {
                         id = db.enqueue(c, queue, priority, def.name(), json, schedule, expected);
                     }
                 }
             } catch (SQLException e) {
-                throw pq.engine().translate(e, "enqueue of task " + def.name() + " to queue \"" + queue + "\"");
+                throw Internals.engine(pq).translate(e, "enqueue of task " + def.name() + " to queue \"" + queue + "\"");
             }
         }
         lastId.get()[0] = id;
@@ -271,7 +272,7 @@ public final class Tasks {
 
     private void runInline(TaskDef def, String queue, int priority, String json, Connection given) {
         LockedJob job = new LockedJob(0, queue, priority, def.name(), json, null, 0, Instant.now(clock), null, 0, System.nanoTime());
-        Context ctx = new Context(job, pq.engine(), given);
+        Context ctx = new Context(job, Internals.engine(pq), given);
         try {
             inlineExecutor.run(ctx);
             Connection opened = ctx.opened();

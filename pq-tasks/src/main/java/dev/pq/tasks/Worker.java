@@ -1,6 +1,7 @@
 package dev.pq.tasks;
 
 import dev.pq.internal.Engine;
+import dev.pq.internal.Internals;
 import dev.pq.internal.Service;
 import dev.pq.tasks.internal.Buffer;
 import dev.pq.tasks.internal.Completer;
@@ -74,7 +75,7 @@ public final class Worker implements AutoCloseable {
 
     private Worker(Tasks tasks, WorkerConfig cfg) {
         this.tasks = tasks;
-        this.engine = tasks.pq().engine();
+        this.engine = Internals.engine(tasks.pq());
         TasksDb db = tasks.db();
         this.cfg = cfg;
         this.queueList = new QueueList(cfg.queues());

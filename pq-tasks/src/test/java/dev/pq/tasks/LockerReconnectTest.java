@@ -60,7 +60,7 @@ class LockerReconnectTest extends TasksTestBase {
 
     private long locksHeldBy(int pid) {
         return count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND granted AND pid = ? "
-                + "AND classid = CAST(CAST(? AS bigint) AS oid)", pid, Integer.toUnsignedLong(pq.engine().sql().lockClass));
+                + "AND classid = CAST(CAST(? AS bigint) AS oid)", pid, Integer.toUnsignedLong(dev.pq.internal.Internals.engine(pq).sql().lockClass));
     }
 
     @Test

@@ -90,7 +90,7 @@ class LockerTest extends TasksTestBase {
 
     private List<Object> lockHolders() {
         return rows("SELECT DISTINCT pid FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND granted AND "
-                + "classid = CAST(CAST(? AS bigint) AS oid)", Integer.toUnsignedLong(pq.engine().sql().lockClass))
+                + "classid = CAST(CAST(? AS bigint) AS oid)", Integer.toUnsignedLong(dev.pq.internal.Internals.engine(pq).sql().lockClass))
                 .stream().map(r -> r.get("pid")).toList();
     }
 
@@ -162,7 +162,7 @@ class LockerTest extends TasksTestBase {
         try (Connection other = TestDatabase.connect()) {
             try (PreparedStatement ps = other.prepareStatement("SELECT count(pg_advisory_lock(?, CAST((id % 4294967296) "
                     + "- 2147483648 AS integer))) FROM (SELECT id FROM " + table() + " ORDER BY id LIMIT 8) AS j")) {
-                ps.setInt(1, pq.engine().sql().lockClass);
+                ps.setInt(1, dev.pq.internal.Internals.engine(pq).sql().lockClass);
                 ps.executeQuery().close();
             }
             start(Worker.builder(tasks).workerCount(4).maximumBufferSize(0).pollInterval(Duration.ofSeconds(60)));

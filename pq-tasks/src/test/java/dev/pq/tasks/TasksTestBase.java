@@ -118,14 +118,14 @@ abstract class TasksTestBase extends PgTest {
     /** Advisory locks held on this test's job table (by any session). */
     protected long jobLocks() {
         return count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND classid = "
-                + "CAST(CAST(? AS bigint) AS oid)", Integer.toUnsignedLong(pq.engine().sql().lockClass));
+                + "CAST(CAST(? AS bigint) AS oid)", Integer.toUnsignedLong(dev.pq.internal.Internals.engine(pq).sql().lockClass));
     }
 
     /** Makes a rescheduled job due now (instead of sleeping until its retry time). */
     protected void makeDue(long id) {
         exec("UPDATE " + table() + " SET schedule_at = now() - interval '1 second' WHERE id = ?", id);
         // wake the workers as an enqueue would
-        exec("SELECT pg_notify(?, queue) FROM " + table() + " WHERE id = ?", pq.engine().sql().channel, id);
+        exec("SELECT pg_notify(?, queue) FROM " + table() + " WHERE id = ?", dev.pq.internal.Internals.engine(pq).sql().channel, id);
     }
 
     protected static Instant instant(Object v) {

@@ -1,4 +1,4 @@
-package dev.pq.cli.spi;
+package dev.pq.tasks.spi;
 
 import dev.pq.tasks.Tasks;
 
@@ -18,10 +18,11 @@ import dev.pq.tasks.Tasks;
  * }</pre>
  *
  * <p>Run it with {@code pq work --classpath app.jar --setup com.acme.Setup}, or list the class in
- * {@code META-INF/services/dev.pq.cli.spi.TasksConfigurer} inside {@code app.jar} and leave out
+ * {@code META-INF/services/dev.pq.tasks.spi.TasksConfigurer} inside {@code app.jar} and leave out
  * {@code --setup}: the CLI then runs every configurer {@link java.util.ServiceLoader} finds on the
- * class path. An implementation needs a public no-argument constructor. Compile against
- * {@code pq-cli} with scope {@code provided}: the runnable jar brings pq itself.
+ * class path. An implementation needs a public no-argument constructor. It lives in pq-tasks, so
+ * the application compiles against {@code pq-tasks} (scope {@code provided} when the CLI's
+ * runnable jar brings pq), never against the CLI and its picocli and logging binding.
  */
 @FunctionalInterface
 public interface TasksConfigurer {
