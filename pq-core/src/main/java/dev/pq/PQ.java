@@ -134,6 +134,15 @@ public final class PQ implements AutoCloseable {
         }
     }
 
+    /**
+     * The SQL that moves the table {@code schema.table} from schema version {@code from} to
+     * {@code to}, for applying pq's migrations with your own tool (Flyway, Liquibase): each step in
+     * order, then the version record pq reads. Nothing is run; {@code pq migrate --print} prints it.
+     */
+    public static String migrationScript(String schema, String table, int from, int to) {
+        return new Migrator(new Sql(schema, table)).script(from, to);
+    }
+
     /** The newest schema version this library can migrate to. */
     public static int latestSchemaVersion() {
         return Migrator.LATEST;

@@ -177,4 +177,29 @@ class MigrationTest extends PgTest {
         }
         assertEquals(0, fresh.schemaVersion());
     }
+
+    @Test
+    void version3_namesTheFailedStateInItsColumn_andKeepsFailedJobs_upAndDown() {
+        fresh.migrate(2);
+        TestDatabase.execute("INSERT INTO " + table() + " (queue, expired_at, last_error_message) VALUES ('q', now(), 'boom')");
+        fresh.migrate(3);
+        assertEquals(1L, queryLong("SELECT count(*) FROM " + table() + " WHERE failed_at IS NOT NULL"));
+        assertEquals(1L, queryLong("SELECT count(*) FROM pg_indexes WHERE schemaname = ? AND indexname = 'queue_failed_idx'",
+                schema));
+        fresh.migrate(2);
+        assertEquals(1L, queryLong("SELECT count(*) FROM " + table() + " WHERE expired_at IS NOT NULL"));
+    }
+
+    @Test
+    void migrationScript_appliedByAnotherTool_givesTheSameSchemaAsMigrate() {
+        String script = PQ.migrationScript(schema, "queue", 0, PQ.latestSchemaVersion());
+        assertTrue(script.contains("V1__queue_table.sql") && script.contains("V3__failed_state.sql"), script);
+        TestDatabase.execute(script); // as Flyway would: one script, no pq code
+        assertEquals(PQ.latestSchemaVersion(), fresh.schemaVersion());
+        fresh.queue("apples").put("Cox");
+        assertEquals(1, rowCount());
+        TestDatabase.execute(PQ.migrationScript(schema, "queue", PQ.latestSchemaVersion(), 0));
+        assertNull(regclass("queue"));
+        assertEquals(0, fresh.schemaVersion());
+    }
 }

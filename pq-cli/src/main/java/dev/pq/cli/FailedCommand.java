@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code pq failed list|retry|delete}: jobs that used up their retries (Que: expired). */
+/** {@code pq failed list|retry|delete}: jobs in the failed state (retries used up; Que: expired). */
 @Command(name = "failed", mixinStandardHelpOptions = true,
         description = "Lists, retries or deletes failed jobs: jobs that used up their retries.",
         subcommands = {FailedCommand.ListCommand.class, FailedCommand.RetryCommand.class,

@@ -118,4 +118,21 @@ class MigrateCommandTest {
         assertTrue(r.err().startsWith("pq migrate: error:"), r.err());
         assertTrue(!r.err().contains("secret"), "password leaked: " + r.err());
     }
+
+    @Test
+    void print_showsTheSqlWithoutRunningIt_fromTheDatabasesVersion_orFromGivenOneWithoutADatabase() {
+        Cli.Result r = Cli.db(schema, List.of("migrate", "--print"));
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("CREATE TABLE \"" + schema + "\".\"queue\""), r.out());
+        assertEquals(0, version(), "nothing was run");
+
+        Cli.Result noDb = Cli.run("migrate", "--print", "--from", "2", "--to", "3", "--schema", "app", "--table", "jobs");
+        assertEquals(0, noDb.code(), noDb.toString());
+        assertTrue(noDb.out().contains("ALTER TABLE \"app\".\"jobs\" RENAME COLUMN expired_at TO failed_at"), noDb.out());
+        assertTrue(!noDb.out().contains("CREATE TABLE \"app\".\"jobs\""), "only the steps from 2 to 3");
+
+        Cli.Result bad = Cli.run("migrate", "--from", "1");
+        assertEquals(2, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("--from goes with --print"), bad.err());
+    }
 }

@@ -222,13 +222,13 @@ public final class Engine implements AutoCloseable {
     public long count(String statement, String queue) {
         try (Connection c = acquire(); PreparedStatement ps = c.prepareStatement(statement)) {
             ps.setString(1, queue);
-            if (statement.startsWith("SELECT")) {
-                try (ResultSet rs = ps.executeQuery()) {
+            if (ps.execute()) { // a count query; else a DELETE's row count
+                try (ResultSet rs = ps.getResultSet()) {
                     rs.next();
                     return rs.getLong(1);
                 }
             }
-            return ps.executeUpdate();
+            return ps.getUpdateCount();
         } catch (SQLException e) {
             throw translate(e, "queue \"" + queue + "\"");
         }

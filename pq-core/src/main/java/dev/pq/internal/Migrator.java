@@ -9,21 +9,25 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the numbered migrations in {@code dev/pq/migrations} ({@code V<n>__up.sql} and
- * {@code V<n>__down.sql}) in one transaction, under an advisory lock so two processes migrating
- * at once take turns. The version of each queue table is a row of {@code pq_schema_versions} in
+ * Applies the numbered migrations in {@code dev/pq/migrations} ({@code V<n>__<name>.sql} and
+ * {@code V<n>__<name>.down.sql}) in one transaction, under an advisory lock so two processes
+ * migrating at once take turns. The version of each queue table is a row of {@code pq_schema_versions} in
  * the table's schema; migrating to 0 removes the table, the row, and the versions table once it
  * is empty.
  */
 public final class Migrator {
     private static final Logger log = LoggerFactory.getLogger(Migrator.class);
 
-    /** The newest schema version this library knows. Bump when adding {@code V<n>__up.sql}. */
-    public static final int LATEST = 2;
+    /** The migrations, by version: {@code V<n>__<name>.sql} and its {@code .down.sql}. */
+    private static final List<String> NAMES = List.of("queue_table", "workers_and_stats", "failed_state");
+
+    /** The newest schema version this library knows. */
+    public static final int LATEST = NAMES.size();
 
     /** The advisory lock (single bigint form) that serializes every pq migration in a database. */
     private static final long MIGRATION_LOCK = 0x7071_6d69_6772_6174L; // "pqmigrat"
@@ -75,11 +79,10 @@ public final class Migrator {
                 throw new PQException("table " + sql.display + " is at schema version " + current
                         + ", newer than this library knows (" + LATEST + "): upgrade pq");
             }
-            for (int v = current + 1; v <= target; v++) {
-                run(c, "V" + v + "__up.sql");
-            }
-            for (int v = current; v > target; v--) {
-                run(c, "V" + v + "__down.sql");
+            for (String step : steps(current, target)) {
+                try (Statement st = c.createStatement()) {
+                    st.execute(text(step));
+                }
             }
             try (Statement st = c.createStatement()) {
                 if (target == 0) {
@@ -128,15 +131,54 @@ public final class Migrator {
         }
     }
 
-    private void run(Connection c, String resource) throws SQLException {
-        String text = load(resource)
+    /** The migration resources that move the schema from {@code from} to {@code to}, in order. */
+    public static List<String> steps(int from, int to) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int v = from + 1; v <= to; v++) {
+            out.add("V" + v + "__" + NAMES.get(v - 1) + ".sql");
+        }
+        for (int v = from; v > to; v--) {
+            out.add("V" + v + "__" + NAMES.get(v - 1) + ".down.sql");
+        }
+        return out;
+    }
+
+    /** A migration's SQL for this table, its placeholders filled in. */
+    public String text(String resource) {
+        return load(resource)
                 .replace("${table}", sql.qualified)
+                .replace("${schema}", Identifiers.quote("schema", sql.schema))
                 .replace("${workers}", sql.workers)
                 .replace("${stats}", sql.stats)
                 .replace("${name}", sql.table);
-        try (Statement st = c.createStatement()) {
-            st.execute(text);
+    }
+
+    /**
+     * The SQL that moves the schema from {@code from} to {@code to}, as a script for users who apply
+     * migrations with their own tool (Flyway, Liquibase): the steps, then the version record pq
+     * reads. Nothing is run.
+     */
+    public String script(int from, int to) {
+        if (from < 0 || from > LATEST || to < 0 || to > LATEST) {
+            throw new IllegalArgumentException("versions must be between 0 and " + LATEST + ": " + from + " to " + to);
         }
+        StringBuilder out = new StringBuilder("-- pq: table " + sql.display + ", schema version " + from + " to " + to
+                + "\n");
+        for (String step : steps(from, to)) {
+            out.append("\n-- ").append(step).append('\n').append(text(step).strip()).append('\n');
+        }
+        out.append("\n-- the version pq reads\nCREATE TABLE IF NOT EXISTS ").append(versions)
+                .append(" (table_name text PRIMARY KEY, version integer NOT NULL, migrated_at timestamptz NOT NULL "
+                        + "DEFAULT now());\n");
+        String name = "'" + sql.table + "'"; // a validated identifier: no quote can be in it
+        if (to == 0) {
+            out.append("DELETE FROM ").append(versions).append(" WHERE table_name = ").append(name).append(";\n");
+        } else {
+            out.append("INSERT INTO ").append(versions).append(" (table_name, version) VALUES (").append(name)
+                    .append(", ").append(to).append(") ON CONFLICT (table_name) DO UPDATE SET version = excluded.version, "
+                            + "migrated_at = now();\n");
+        }
+        return out.toString();
     }
 
     private static String load(String resource) {

@@ -1,21 +1,43 @@
 package dev.pq.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
 /**
- * Every SQL statement of pq-core, built once per table. Only the validated, quoted table and
+ * Every SQL statement of pq-core, built once per table, and the fragments pq-tasks shares. Each
+ * statement is a text block with a name, sent as a leading comment ({@code /* pq:dequeue *\/}) so it
+ * can be found in {@code pg_stat_activity} and server logs; placeholders such as {@code {table}}
+ * and {@code {pending}} are filled in by {@link #named}. Only the validated, quoted table and
  * schema names are interpolated; every value is a bound parameter.
  */
 public final class Sql {
-    /** The condition of a job that is still to be done (not finished, not expired/failed). */
-    public static final String PENDING = "finished_at IS NULL AND expired_at IS NULL";
+    /** The condition of a job that is still to be done: not finished, not failed. */
+    public static final String PENDING = "finished_at IS NULL AND failed_at IS NULL";
+
+    /** The condition of a pending job that may run now. */
+    public static final String DUE = "(schedule_at IS NULL OR schedule_at <= statement_timestamp())";
+
+    /**
+     * A time as pq binds it, two parameters: an absolute {@code timestamptz}, else the database's
+     * clock plus a number of microseconds (relative times are resolved by the database's clock).
+     */
+    public static final String WHEN =
+            "COALESCE(CAST(? AS timestamptz), clock_timestamp() + CAST(? AS bigint) * interval '1 microsecond')";
 
     /** The second key of a job's two-int advisory lock, as SQL over the column {@code id}. */
     public static final String LOCK_KEY = "CAST((id % 4294967296) - 2147483648 AS integer)";
 
+    /** The same key as {@code pg_locks.objid} shows it (an oid), over {@code t.id}. */
+    public static final String LOCK_OBJID = "CAST(((t.id % 4294967296) + 2147483648) % 4294967296 AS oid)";
+
     /** How many ready jobs one dequeue considers before asking for more. */
     public static final int DEFAULT_CANDIDATES = 8;
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+(?:\\.[a-z]+)?)}");
 
     public final String schema;
     public final String table;
@@ -44,19 +66,6 @@ public final class Sql {
     public final String clear;
     public final String delete;
 
-    /**
-     * The dequeue statement for {@code candidates} (a power of two from {@link #DEFAULT_CANDIDATES}
-     * to 8192). The limit is literal, not a parameter: PostgreSQL then caches one plan per text
-     * instead of planning every call.
-     */
-    public String dequeue(int candidates) {
-        int i = Integer.numberOfTrailingZeros(candidates / DEFAULT_CANDIDATES);
-        if (candidates < DEFAULT_CANDIDATES || Integer.bitCount(candidates) != 1 || i >= dequeue.length) {
-            throw new IllegalArgumentException("candidates must be a power of two from 8 to 8192: " + candidates);
-        }
-        return dequeue[i];
-    }
-
     public Sql(String schema, String table) {
         this.schema = schema;
         this.table = table;
@@ -70,62 +79,117 @@ public final class Sql {
         crc.update(display.getBytes(StandardCharsets.UTF_8));
         this.lockClass = (int) crc.getValue();
         this.channel = "pq_" + table + "_" + String.format("%08x", crc.getValue());
-        String t = qualified;
 
-        // Relative times are resolved by the database clock: COALESCE(absolute, now + micros).
-        String when = "COALESCE(CAST(? AS timestamptz), clock_timestamp() + CAST(? AS bigint) * interval '1 microsecond')";
+        put = named("put", """
+                WITH job AS (
+                  INSERT INTO {table} (queue, data, bytes, schedule_at, expected_at)
+                  VALUES (?, CAST(? AS jsonb), ?, {when}, {when})
+                  RETURNING id)
+                SELECT id, pg_notify(?, ?) FROM job""");
 
-        put = "WITH job AS (INSERT INTO " + t + " (queue, data, bytes, schedule_at, expected_at) "
-                + "VALUES (?, CAST(? AS jsonb), ?, " + when + ", " + when + ") RETURNING id) "
-                + "SELECT id, pg_notify(?, ?) FROM job";
-
-        String putAll = "WITH job AS (INSERT INTO " + t + " (queue, data, bytes, schedule_at, expected_at) "
-                + "SELECT ?, %s, " + when + ", " + when + " FROM unnest(CAST(? AS %s)) WITH ORDINALITY AS u(p, n) "
-                + "ORDER BY n RETURNING id) "
-                + "SELECT (SELECT array_agg(id ORDER BY id) FROM job), pg_notify(?, ?)";
-        putAllJson = String.format(putAll, "CAST(p AS jsonb), NULL", "text[]");
-        putAllBinary = String.format(putAll, "NULL, p", "bytea[]");
+        String putAll = """
+                WITH job AS (
+                  INSERT INTO {table} (queue, data, bytes, schedule_at, expected_at)
+                  SELECT ?, %s, {when}, {when} FROM unnest(CAST(? AS %s)) WITH ORDINALITY AS u(p, n)
+                  ORDER BY n
+                  RETURNING id)
+                SELECT (SELECT array_agg(id ORDER BY id) FROM job), pg_notify(?, ?)""";
+        putAllJson = named("putAllJson", String.format(putAll, "CAST(p AS jsonb), NULL", "text[]"));
+        putAllBinary = named("putAllBinary", String.format(putAll, "NULL, p", "bytea[]"));
 
         // Candidates: ready jobs in order (expectedAt first, nulls last, then FIFO), from the two
         // partial indexes: never-scheduled jobs, and scheduled jobs now due. The CTE is materialized
         // so the lock below is tried on candidates one by one, in order, and only until one is
         // taken: exactly the job handed out is locked. The DELETE re-checks the row: a job another
         // session removed after this statement's snapshot is skipped (EvalPlanQual), not returned.
-        String dequeueTemplate = "WITH cand AS MATERIALIZED ("
-                + "(SELECT id, priority, expected_at FROM " + t + " WHERE queue = ? AND schedule_at IS NULL AND "
-                + PENDING + " ORDER BY priority, expected_at, id LIMIT {K}) "
-                + "UNION ALL "
-                + "(SELECT id, priority, expected_at FROM " + t + " WHERE queue = ? AND schedule_at <= statement_timestamp() AND "
-                + PENDING + " ORDER BY priority, expected_at, id LIMIT {K}) "
-                + "ORDER BY priority, expected_at, id LIMIT {K}), "
-                + "pick AS (SELECT id FROM cand "
-                + "WHERE pg_try_advisory_xact_lock(?, " + LOCK_KEY + ") LIMIT 1), "
-                + "job AS (DELETE FROM " + t + " WHERE id = (SELECT id FROM pick) AND " + PENDING + " "
-                + "RETURNING id, enqueued_at, schedule_at, expected_at, CAST(data AS text) AS data, bytes, "
-                + "priority, task, error_count, last_error_message, last_error_backtrace) "
-                + "SELECT job.id, job.enqueued_at, job.schedule_at, job.expected_at, job.data, job.bytes, "
-                + "(SELECT count(*) FROM cand) AS seen, (SELECT id FROM pick) AS picked, "
-                + "CASE WHEN job.id IS NULL THEN (SELECT EXTRACT(EPOCH FROM min(schedule_at) - clock_timestamp()) "
-                + "FROM " + t + " WHERE queue = ? AND schedule_at > statement_timestamp() AND " + PENDING + ") END AS next_in, "
-                + "job.priority, job.task, job.error_count, job.last_error_message, job.last_error_backtrace "
-                + "FROM (VALUES (1)) AS one LEFT JOIN job ON true";
-
+        // The limit {K} is literal, not a parameter, so PostgreSQL caches one plan per text.
+        String dequeueTemplate = """
+                WITH cand AS MATERIALIZED (
+                  (SELECT id, priority, expected_at FROM {table}
+                   WHERE queue = ? AND schedule_at IS NULL AND {pending}
+                   ORDER BY priority, expected_at, id LIMIT {K})
+                  UNION ALL
+                  (SELECT id, priority, expected_at FROM {table}
+                   WHERE queue = ? AND schedule_at <= statement_timestamp() AND {pending}
+                   ORDER BY priority, expected_at, id LIMIT {K})
+                  ORDER BY priority, expected_at, id LIMIT {K}),
+                pick AS (SELECT id FROM cand WHERE pg_try_advisory_xact_lock(?, {lock_key}) LIMIT 1),
+                job AS (
+                  DELETE FROM {table} WHERE id = (SELECT id FROM pick) AND {pending}
+                  RETURNING id, enqueued_at, schedule_at, expected_at, CAST(data AS text) AS data, bytes,
+                            priority, task, error_count, last_error_message, last_error_backtrace)
+                SELECT job.id, job.enqueued_at, job.schedule_at, job.expected_at, job.data, job.bytes,
+                       (SELECT count(*) FROM cand) AS seen, (SELECT id FROM pick) AS picked,
+                       CASE WHEN job.id IS NULL THEN
+                         (SELECT EXTRACT(EPOCH FROM min(schedule_at) - clock_timestamp()) FROM {table}
+                          WHERE queue = ? AND schedule_at > statement_timestamp() AND {pending}) END AS next_in,
+                       job.priority, job.task, job.error_count, job.last_error_message, job.last_error_backtrace
+                FROM (VALUES (1)) AS one LEFT JOIN job ON true""";
         for (int i = 0; i < dequeue.length; i++) {
-            dequeue[i] = dequeueTemplate.replace("{K}", Integer.toString(DEFAULT_CANDIDATES << i));
+            dequeue[i] = named("dequeue", dequeueTemplate.replace("{K}", Integer.toString(DEFAULT_CANDIDATES << i)));
         }
 
-        restore = "INSERT INTO " + t + " (id, queue, enqueued_at, schedule_at, expected_at, data, bytes, "
-                + "priority, task, error_count, last_error_message, last_error_backtrace) "
-                + "VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?)";
-        notify = "SELECT pg_notify(?, ?)";
+        restore = named("restore", """
+                INSERT INTO {table} (id, queue, enqueued_at, schedule_at, expected_at, data, bytes,
+                                     priority, task, error_count, last_error_message, last_error_backtrace)
+                VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?)""");
+        notify = named("notify", "SELECT pg_notify(?, ?)");
         listen = "LISTEN \"" + channel + "\"";
-        queues = "SELECT queue, "
-                + "count(*) FILTER (WHERE schedule_at IS NULL OR schedule_at <= statement_timestamp()), "
-                + "count(*) FILTER (WHERE schedule_at > statement_timestamp()) "
-                + "FROM " + t + " WHERE " + PENDING + " GROUP BY queue ORDER BY queue";
-        size = "SELECT count(*) FROM " + t + " WHERE queue = ? AND " + PENDING
-                + " AND (schedule_at IS NULL OR schedule_at <= statement_timestamp())";
-        clear = "DELETE FROM " + t + " WHERE queue = ?";
-        delete = "DELETE FROM " + t + " WHERE id = ? AND queue = ?";
+        queues = named("queues", """
+                SELECT queue,
+                       count(*) FILTER (WHERE schedule_at IS NULL OR schedule_at <= statement_timestamp()),
+                       count(*) FILTER (WHERE schedule_at > statement_timestamp())
+                FROM {table} WHERE {pending} GROUP BY queue ORDER BY queue""");
+        size = named("size", "SELECT count(*) FROM {table} WHERE queue = ? AND {pending} AND {due}");
+        clear = named("clear", "DELETE FROM {table} WHERE queue = ?");
+        delete = named("delete", "DELETE FROM {table} WHERE id = ? AND queue = ?");
+    }
+
+    /**
+     * The dequeue statement for {@code candidates} (a power of two from {@link #DEFAULT_CANDIDATES}
+     * to 8192).
+     */
+    public String dequeue(int candidates) {
+        int i = Integer.numberOfTrailingZeros(candidates / DEFAULT_CANDIDATES);
+        if (candidates < DEFAULT_CANDIDATES || Integer.bitCount(candidates) != 1 || i >= dequeue.length) {
+            throw new IllegalArgumentException("candidates must be a power of two from 8 to 8192: " + candidates);
+        }
+        return dequeue[i];
+    }
+
+    /**
+     * A named statement of this table: {@code /* pq:name *\/} and {@code text} with its placeholders
+     * filled in: {@code {table}}, {@code {workers}}, {@code {stats}}, {@code {when}},
+     * {@code {lock_key}}, {@code {lock_objid}}, and {@code {pending}} / {@code {due}} (with
+     * {@code .t} for the columns of alias {@code t}, e.g. {@code {pending.t}}).
+     */
+    public String named(String name, String text) {
+        Map<String, String> parts = new LinkedHashMap<>();
+        parts.put("table", qualified);
+        parts.put("workers", workers);
+        parts.put("stats", stats);
+        parts.put("when", WHEN);
+        parts.put("lock_key", LOCK_KEY);
+        parts.put("lock_objid", LOCK_OBJID);
+        parts.put("pending", PENDING);
+        parts.put("pending.t", qualify(PENDING, "t"));
+        parts.put("due", DUE);
+        parts.put("due.t", qualify(DUE, "t"));
+        Matcher m = PLACEHOLDER.matcher(text);
+        StringBuilder out = new StringBuilder("/* pq:").append(name).append(" */ ");
+        while (m.find()) {
+            String part = parts.get(m.group(1));
+            if (part == null) {
+                throw new IllegalArgumentException("statement " + name + ": unknown placeholder " + m.group());
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(part));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** {@code condition} with its job columns prefixed by {@code alias}. */
+    private static String qualify(String condition, String alias) {
+        return condition.replaceAll("\\b(finished_at|failed_at|schedule_at)\\b", alias + ".$1");
     }
 }

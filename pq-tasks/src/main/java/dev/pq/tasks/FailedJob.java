@@ -3,7 +3,8 @@ package dev.pq.tasks;
 import java.time.Instant;
 
 /**
- * A job that used up its retries (Que: expired), kept for inspection, retry or deletion.
+ * A job in the failed state (its retries used up, a permanent error, or {@link JobContext#fail()};
+ * Que calls it expired), kept for inspection, retry or deletion.
  *
  * <pre>{@code
  * for (FailedJob f : tasks.admin().failed(null, 50, 0)) {

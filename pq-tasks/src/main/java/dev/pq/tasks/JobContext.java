@@ -47,8 +47,11 @@ public interface JobContext {
     /** Keeps the job as history, marked finished, when the handler returns. */
     void finish();
 
-    /** Marks the job failed (expired) without retrying, when the handler returns. */
-    void expire();
+    /**
+     * Marks the job failed when the handler returns, without retrying it: it is kept, as a job
+     * whose retries are used up is, for inspection and {@code Admin.retryFailed}.
+     */
+    void fail();
 
     /** Runs the job again after {@code delay}, without counting an error. */
     void retryIn(Duration delay);

@@ -27,7 +27,7 @@ package dev.pq.tasks;
 @FunctionalInterface
 public interface JobHandler<A> {
     /**
-     * Does the job. Returning normally destroys it (unless {@code job} was told to finish, expire
+     * Does the job. Returning normally destroys it (unless {@code job} was told to finish, fail
      * or retry); throwing counts an error and retries it with the task's backoff.
      */
     void run(A args, JobContext job) throws Exception;

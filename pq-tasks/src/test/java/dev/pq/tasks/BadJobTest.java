@@ -74,7 +74,7 @@ class BadJobTest extends TasksTestBase {
 
         // an unknown task (an old worker in a rolling deploy) is retried with Que's backoff, not failed
         Map<String, Object> g = row(ghost);
-        assertNull(g.get("expired_at"), "not failed");
+        assertNull(g.get("failed_at"), "not failed");
         assertTrue(((String) g.get("last_error_message")).contains("unknown task \"Ghost.boo\""));
         long in = java.time.Duration.between(java.time.Instant.now(), instant(g.get("schedule_at"))).toMillis();
         assertTrue(in > 1_000 && in <= 4_000, "retry in about 1^4 + 3 s: " + in + " ms");
@@ -112,10 +112,10 @@ class BadJobTest extends TasksTestBase {
     private void assertFailed(long id, String reason) {
         Map<String, Object> row = row(id);
         assertNotNull(row, "job " + id + " is kept");
-        assertNotNull(row.get("expired_at"), "job " + id + " is failed");
+        assertNotNull(row.get("failed_at"), "job " + id + " is failed");
         String message = (String) row.get("last_error_message");
         assertTrue(message.contains(reason), "job " + id + ": expected <" + reason + "> in: " + message);
-        List<Long> failed = List.copyOf(rows("SELECT id FROM " + table() + " WHERE expired_at IS NOT NULL")
+        List<Long> failed = List.copyOf(rows("SELECT id FROM " + table() + " WHERE failed_at IS NOT NULL")
                 .stream().map(r -> ((Number) r.get("id")).longValue()).toList());
         assertTrue(failed.contains(id));
     }

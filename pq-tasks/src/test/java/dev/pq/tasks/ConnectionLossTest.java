@@ -57,7 +57,7 @@ class ConnectionLossTest extends TasksTestBase {
         tasks.client(Fragile.class).run(Integer.MAX_VALUE, null);
         long id = tasks.lastId();
         start(Worker.builder(tasks).workerCount(1).pollInterval(Duration.ofMillis(50)));
-        await("failed after the forgiven losses", () -> row(id) != null && row(id).get("expired_at") != null);
+        await("failed after the forgiven losses", () -> row(id) != null && row(id).get("failed_at") != null);
         assertEquals(6, runs.get(), "5 losses forgiven, the 6th counted");
         assertEquals(1, ((Number) row(id).get("error_count")).intValue());
         assertNotNull(row(id).get("last_error_message"));

@@ -113,7 +113,7 @@ class HooksTest extends TasksTestBase {
                 .middleware((job, next) -> {
                     throw new SecurityException("not today");
                 }));
-        await("failed", () -> row(id).get("expired_at") != null);
+        await("failed", () -> row(id).get("failed_at") != null);
         assertTrue(((String) row(id).get("last_error_message")).contains("not today"));
         assertFalse(events.contains("run milk"));
         assertEquals(List.of(false), listener.willRetry);
@@ -191,7 +191,7 @@ class HooksTest extends TasksTestBase {
         tasks.client(Shop.class).buy("tea");
         long id = tasks.lastId();
         start(Worker.builder(tasks).workerCount(1).pollInterval(Duration.ofMillis(50)));
-        await("failed", () -> row(id).get("expired_at") != null);
+        await("failed", () -> row(id).get("failed_at") != null);
         assertTrue(events.isEmpty());
     }
 

@@ -78,7 +78,7 @@ class IntrospectionTest extends TasksTestBase {
         pq.queue("apples").put("a pq-core job"); // no task name
         exec("UPDATE " + table() + " SET error_count = 2 WHERE id = ?", first);
         exec("UPDATE " + table() + " SET error_count = 1 WHERE id = ?", second);
-        exec("UPDATE " + table() + " SET expired_at = now() WHERE id = ?", failed);
+        exec("UPDATE " + table() + " SET failed_at = now() WHERE id = ?", failed);
         exec("UPDATE " + table() + " SET finished_at = now() WHERE id = ?", finished);
 
         List<JobStats> all = tasks.admin().jobStats();

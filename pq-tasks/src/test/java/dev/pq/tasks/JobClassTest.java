@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Que-style job classes: class defaults, destroy/finish/expire/retryIn, and the job's own transaction. */
+/** Que-style job classes: class defaults, destroy/finish/fail/retryIn, and the job's own transaction. */
 @Timeout(60)
 class JobClassTest extends TasksTestBase {
     /** A job class without annotation: name "Noop", queue default, priority 100. */
@@ -41,7 +41,7 @@ class JobClassTest extends TasksTestBase {
         }
     }
 
-    /** What Behave does: destroy (default), finish, expire, retry, write, throw. */
+    /** What Behave does: destroy (default), finish, fail, retry, write, throw. */
     public record Act(String action, long n, String receipts) {
     }
 
@@ -59,7 +59,7 @@ class JobClassTest extends TasksTestBase {
             }
             switch (a.action()) {
                 case "finish" -> job.finish();
-                case "expire" -> job.expire();
+                case "fail" -> job.fail();
                 case "retry" -> job.retryIn(Duration.ofMinutes(7));
                 case "throw" -> throw new IllegalArgumentException("handler failed for " + a.n());
                 case "destroy" -> job.destroy();
@@ -120,13 +120,13 @@ class JobClassTest extends TasksTestBase {
         worker();
         await("third failure recorded", () -> ((Number) row(id).get("error_count")).intValue() == 3);
         Map<String, Object> row = row(id);
-        assertNull(row.get("expired_at"), "3 failures <= maxRetries 3: retried");
+        assertNull(row.get("failed_at"), "3 failures <= maxRetries 3: retried");
         assertEquals(clock.instant().plusSeconds(3 * 3 * 3 * 3 + 3), row.get("schedule_at"), "Que's count^4 + 3 s");
         assertTrue(((String) row.get("last_error_message")).contains("card 1 declined"));
 
         makeDue(id);
         await("fourth failure recorded", () -> ((Number) row(id).get("error_count")).intValue() == 4);
-        assertNotNull(row(id).get("expired_at"), "4 failures > maxRetries 3: failed");
+        assertNotNull(row(id).get("failed_at"), "4 failures > maxRetries 3: failed");
         assertEquals(List.of(id), tasks.admin().failed("billing", 10, 0).stream().map(FailedJob::id).toList());
     }
 
@@ -149,16 +149,16 @@ class JobClassTest extends TasksTestBase {
         await("finished", () -> row(id).get("finished_at") != null);
         Thread.sleep(300);
         assertEquals(1, behave.runs.get());
-        assertNull(row(id).get("expired_at"));
+        assertNull(row(id).get("failed_at"));
         assertTrue(tasks.admin().failed(null, 10, 0).isEmpty(), "finished jobs are not failed ones");
         assertTrue(tasks.admin().jobStats().isEmpty(), "finished jobs are not pending");
     }
 
     @Test
-    void expire_marksTheJobFailedWithoutRetrying() throws Exception {
-        long id = tasks.enqueue(Behave.class, new Act("expire", 1, null));
+    void fail_marksTheJobFailedWithoutRetrying() throws Exception {
+        long id = tasks.enqueue(Behave.class, new Act("fail", 1, null));
         worker();
-        await("expired", () -> row(id).get("expired_at") != null);
+        await("failed", () -> row(id).get("failed_at") != null);
         Thread.sleep(300);
         assertEquals(1, behave.runs.get());
         assertEquals(0, ((Number) row(id).get("error_count")).intValue());
@@ -173,7 +173,7 @@ class JobClassTest extends TasksTestBase {
         Map<String, Object> row = row(id);
         assertEquals(clock.instant().plus(Duration.ofMinutes(7)), row.get("schedule_at"));
         assertEquals(0, ((Number) row.get("error_count")).intValue());
-        assertNull(row.get("expired_at"));
+        assertNull(row.get("failed_at"));
         assertEquals(1, behave.runs.get());
 
         clock.advance(Duration.ofHours(1));
@@ -221,7 +221,7 @@ class JobClassTest extends TasksTestBase {
         assertEquals(0, receiptCount(), "the handler's row rolled back");
         assertTrue(((String) row.get("last_error_message")).contains("IllegalArgumentException: handler failed for 1"));
         assertEquals(clock.instant().plusSeconds(4), row.get("schedule_at"), "job classes retry after 1^4 + 3 s");
-        assertNull(row.get("expired_at"), "job classes retry 15 times by default");
+        assertNull(row.get("failed_at"), "job classes retry 15 times by default");
     }
 
     @Test

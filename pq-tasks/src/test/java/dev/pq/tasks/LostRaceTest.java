@@ -49,7 +49,7 @@ class LostRaceTest extends TasksTestBase {
             returned.incrementAndGet();
             switch (how) {
                 case "finish" -> job.finish();
-                case "expire" -> job.expire();
+                case "fail" -> job.fail();
                 case "retry" -> job.retryIn(Duration.ofMinutes(5));
                 case "throw" -> throw new IllegalStateException("late failure");
                 default -> { }
@@ -160,7 +160,7 @@ class LostRaceTest extends TasksTestBase {
         Map<String, Object> row = row(id);
         assertEquals(0, ((Number) row.get("error_count")).intValue(), "no error counted on a job finished elsewhere");
         assertNull(row.get("last_error_message"));
-        assertNull(row.get("expired_at"));
+        assertNull(row.get("failed_at"));
         assertEquals(0, receipts(id));
     }
 }

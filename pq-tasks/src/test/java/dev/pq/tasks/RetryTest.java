@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Failures: error count, message and backtrace; fixed and Que backoff computed from the injected
- * clock; failed (expired) after max retries and kept; the Admin's failed-job operations.
+ * clock; failed after max retries and kept; the Admin's failed-job operations.
  */
 @Timeout(60)
 class RetryTest extends TasksTestBase {
@@ -125,19 +125,19 @@ class RetryTest extends TasksTestBase {
         String trace = (String) row.get("last_error_backtrace");
         assertTrue(trace.startsWith("java.lang.IllegalStateException: flaky 7"), trace);
         assertTrue(trace.contains("FlakyImpl.maybeFail"), trace);
-        assertNull(row.get("expired_at"));
+        assertNull(row.get("failed_at"));
 
         clock.advance(Duration.ofMinutes(5));
         makeDue(id);
         awaitErrors(id, 2);
         assertEquals(clock.instant().plusSeconds(10), row(id).get("schedule_at"), "from the moved clock");
-        assertNull(row(id).get("expired_at"), "2 failures <= maxRetries 2");
+        assertNull(row(id).get("failed_at"), "2 failures <= maxRetries 2");
         assertEquals("java.lang.IllegalStateException: flaky 7 (run 2)", row(id).get("last_error_message"));
 
         makeDue(id);
         awaitErrors(id, 3);
         row = row(id);
-        assertNotNull(row.get("expired_at"), "3 failures > maxRetries 2: failed");
+        assertNotNull(row.get("failed_at"), "3 failures > maxRetries 2: failed");
         Thread.sleep(300);
         assertEquals(3, impl.runs.get(), "a failed job does not run again");
         assertNotNull(row(id), "a failed job is kept");
@@ -165,12 +165,12 @@ class RetryTest extends TasksTestBase {
         for (int i = 1; i <= 3; i++) {
             awaitErrors(id, i);
             assertEquals(clock.instant().plusSeconds(expected[i - 1]), row(id).get("schedule_at"), "after failure " + i);
-            assertNull(row(id).get("expired_at"));
+            assertNull(row(id).get("failed_at"));
             clock.advance(Duration.ofSeconds(1000));
             makeDue(id);
         }
         awaitErrors(id, 4);
-        assertNotNull(row(id).get("expired_at"));
+        assertNotNull(row(id).get("failed_at"));
         assertEquals(4, impl.runs.get());
     }
 
@@ -180,7 +180,7 @@ class RetryTest extends TasksTestBase {
         long id = tasks.lastId();
         worker();
         awaitErrors(id, 1);
-        assertNotNull(row(id).get("expired_at"));
+        assertNotNull(row(id).get("failed_at"));
     }
 
     @Test
@@ -201,7 +201,7 @@ class RetryTest extends TasksTestBase {
         long id = tasks.lastId();
         worker();
         await("the failure recorded", () -> errors(id) == 1);
-        assertNotNull(row(id).get("expired_at"));
+        assertNotNull(row(id).get("failed_at"));
         String message = (String) row(id).get("last_error_message");
         assertTrue(message.startsWith("java.lang.IllegalStateException: bad") && message.endsWith("byte"), message);
         Thread.sleep(200);
@@ -243,14 +243,14 @@ class RetryTest extends TasksTestBase {
 
         assertTrue(tasks.admin().retryFailed(ids[0]));
         await("the retried job ran and was destroyed", () -> row(ids[0]) == null);
-        assertNotNull(row(ids[1]).get("expired_at"), "the others stay failed");
+        assertNotNull(row(ids[1]).get("failed_at"), "the others stay failed");
         assertFalse(tasks.admin().retryFailed(ids[0]), "gone now");
         assertFalse(tasks.admin().retryFailed(123_456L));
 
         // retried, it fails again: its error count restarted from 0
         impl.failing.set(true);
         assertTrue(tasks.admin().retryFailed(ids[1]));
-        await("failed again", () -> row(ids[1]).get("expired_at") != null && errors(ids[1]) == 1);
+        await("failed again", () -> row(ids[1]).get("failed_at") != null && errors(ids[1]) == 1);
     }
 
     @Test

@@ -168,7 +168,7 @@ class RunawayJobTest extends TasksTestBase {
         await("a replacement thread ran the other jobs", Duration.ofSeconds(20), () -> impl.ok.size() == 3);
         assertTrue(impl.okThread != impl.spinner, "the other jobs ran on another thread");
         Map<String, Object> row = row(spinId);
-        assertNotNull(row.get("expired_at"), "the runaway job is failed");
+        assertNotNull(row.get("failed_at"), "the runaway job is failed");
         assertTrue(((String) row.get("last_error_message")).contains("TimeoutException"), (String) row.get("last_error_message"));
 
         // when the abandoned handler finally returns, it must not complete the job it lost
@@ -178,7 +178,7 @@ class RunawayJobTest extends TasksTestBase {
         assertTrue(!spinner.isAlive(), "the abandoned thread ends once its handler returns");
         Thread.sleep(200);
         assertNotNull(row(spinId), "the abandoned job stays failed, not destroyed");
-        assertNotNull(row(spinId).get("expired_at"));
+        assertNotNull(row(spinId).get("failed_at"));
         assertEquals(0, jobLocks(), "no lock is left behind");
 
         // and the worker still works
@@ -203,7 +203,7 @@ class RunawayJobTest extends TasksTestBase {
         assertEquals(List.of(id), tasks.admin().jobStates().stream().map(JobState::id).toList(),
                 "the second run is still reported as running");
         await("the second run is abandoned at its own timeout too", Duration.ofSeconds(20),
-                () -> row(id).get("expired_at") != null);
+                () -> row(id).get("failed_at") != null);
     }
 
     @Test
@@ -213,7 +213,7 @@ class RunawayJobTest extends TasksTestBase {
         long id = tasks.lastId();
         long t0 = System.nanoTime();
         start(Worker.builder(tasks).workerCount(1).pollInterval(Duration.ofMillis(50)).jobTimeout(Duration.ofMinutes(5)));
-        await("failed by its 200 ms timeout", Duration.ofSeconds(10), () -> row(id).get("expired_at") != null);
+        await("failed by its 200 ms timeout", Duration.ofSeconds(10), () -> row(id).get("failed_at") != null);
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(8));
         assertTrue(((String) row(id).get("last_error_message")).startsWith("java.lang.InterruptedException"),
                 (String) row(id).get("last_error_message"));
@@ -226,7 +226,7 @@ class RunawayJobTest extends TasksTestBase {
         long id = tasks.lastId();
         tasks.client(Jobs.class).ok(1);
         start(Worker.builder(tasks).workerCount(1).pollInterval(Duration.ofMillis(50)).jobTimeout(Duration.ofMillis(300)));
-        await("failed by the worker's 300 ms job timeout", Duration.ofSeconds(10), () -> row(id).get("expired_at") != null);
+        await("failed by the worker's 300 ms job timeout", Duration.ofSeconds(10), () -> row(id).get("failed_at") != null);
         assertTrue(((String) row(id).get("last_error_message")).startsWith("java.lang.InterruptedException"));
         await("the next job ran", () -> impl.ok.contains(1));
     }

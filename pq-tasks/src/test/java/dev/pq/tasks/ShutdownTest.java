@@ -124,7 +124,7 @@ class ShutdownTest extends TasksTestBase {
         Map<String, Object> row = row(id);
         assertNotNull(row, "the interrupted job is kept");
         assertEquals(0, ((Number) row.get("error_count")).intValue(), "a shutdown interrupt is not the job's error");
-        assertNull(row.get("expired_at"), "so even a job without retries is not failed by a deploy");
+        assertNull(row.get("failed_at"), "so even a job without retries is not failed by a deploy");
         assertEquals(5, pending(), "the interrupted and the buffered jobs are back in the queue");
         assertEquals(0, count("SELECT count(*) FROM " + table() + " WHERE error_count > 0 AND id <> ?", id));
         assertEquals(0, count("SELECT count(*) FROM " + receipts()));
@@ -146,7 +146,7 @@ class ShutdownTest extends TasksTestBase {
         assertEquals(0, workerRows());
         Map<String, Object> row = row(id);
         assertNotNull(row);
-        assertNull(row.get("expired_at"), "an abandoned job is not failed: it runs again");
+        assertNull(row.get("failed_at"), "an abandoned job is not failed: it runs again");
         assertEquals(1, pending());
     }
 

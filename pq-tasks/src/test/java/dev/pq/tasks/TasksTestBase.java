@@ -112,7 +112,7 @@ abstract class TasksTestBase extends PgTest {
 
     /** Jobs not finished and not failed. */
     protected long pending() {
-        return count("SELECT count(*) FROM " + table() + " WHERE finished_at IS NULL AND expired_at IS NULL");
+        return count("SELECT count(*) FROM " + table() + " WHERE finished_at IS NULL AND failed_at IS NULL");
     }
 
     /** Advisory locks held on this test's job table (by any session). */

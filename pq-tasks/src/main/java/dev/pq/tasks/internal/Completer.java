@@ -135,7 +135,7 @@ public final class Completer implements Service {
                     changed.addAll(switch (e.getKey()) {
                         case DESTROY -> db.byIds(c, db.sql().destroy, ids, versions);
                         case FINISH -> db.byIds(c, db.sql().finish, ids, versions);
-                        case EXPIRE -> db.byIds(c, db.sql().expire, ids, versions);
+                        case FAIL -> db.byIds(c, db.sql().markFailed, ids, versions);
                         case RETRY -> db.reschedule(c, ids, versions, e.getValue().stream().map(Done::retryAt).toList());
                     });
                 }

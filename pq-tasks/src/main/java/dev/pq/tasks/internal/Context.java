@@ -11,7 +11,7 @@ import java.util.Objects;
 /** The {@link JobContext} of one run: the outcome the handler chose and its lazily opened transaction. */
 public final class Context implements JobContext {
     /** What to do with the job after a normal return. */
-    public enum Outcome { DESTROY, FINISH, EXPIRE, RETRY }
+    public enum Outcome { DESTROY, FINISH, FAIL, RETRY }
 
     private final LockedJob job;
     private final Engine engine;
@@ -99,8 +99,8 @@ public final class Context implements JobContext {
     }
 
     @Override
-    public void expire() {
-        outcome = Outcome.EXPIRE;
+    public void fail() {
+        outcome = Outcome.FAIL;
     }
 
     @Override

@@ -142,7 +142,7 @@ public final class JobRunner {
             Set<Long> changed = switch (ctx.outcome()) {
                 case DESTROY -> db.byIds(c, db.sql().destroy, ids, versions);
                 case FINISH -> db.byIds(c, db.sql().finish, ids, versions);
-                case EXPIRE -> db.byIds(c, db.sql().expire, ids, versions);
+                case FAIL -> db.byIds(c, db.sql().markFailed, ids, versions);
                 case RETRY -> db.reschedule(c, ids, versions, List.of(retryAt));
             };
             if (changed.isEmpty()) {

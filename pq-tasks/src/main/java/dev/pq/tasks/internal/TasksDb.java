@@ -181,7 +181,7 @@ public final class TasksDb {
     }
 
     /**
-     * Runs one of the (id, version) statements (destroy, finish, expire) and returns the ids it
+     * Runs one of the (id, version) statements (destroy, finish, markFailed) and returns the ids it
      * changed: a job missing from the result was completed or changed by another run.
      */
     public java.util.Set<Long> byIds(Connection c, String statement, List<Long> ids, List<Long> versions)
@@ -216,15 +216,15 @@ public final class TasksDb {
 
     /**
      * Records a failure of the job's row {@code version}: retry at {@code retryAt}, or mark failed
-     * if {@code expire}. False if the row was gone or changed (another run completed it).
+     * if {@code markFailed}. False if the row was gone or changed (another run completed it).
      */
     public boolean fail(Connection c, long id, long version, String message, String backtrace, Instant retryAt,
-                        boolean expire) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.fail)) {
+                        boolean markFailed) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.recordFailure)) {
             ps.setString(1, truncate(clean(message), 4_000));
             ps.setString(2, truncate(clean(backtrace), 32_000));
             ps.setObject(3, Engine.jdbc(retryAt), Types.TIMESTAMP_WITH_TIMEZONE);
-            ps.setBoolean(4, expire);
+            ps.setBoolean(4, markFailed);
             ps.setArray(5, c.createArrayOf("bigint", new Object[] {id}));
             ps.setArray(6, c.createArrayOf("bigint", new Object[] {version}));
             return !changed(ps).isEmpty();
