@@ -47,7 +47,11 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         BenchConfig config = BenchConfig.load();
-        List<Scenario> selected = scenarios().stream().filter(s -> config.selected(s.id())).toList();
+        List<Scenario> selected = new ArrayList<>(scenarios().stream().filter(s -> config.selected(s.id())).toList());
+        // the lifecycle comparison (issue #8's decision) runs when asked for: bench.only=life
+        if (!config.only().isEmpty()) {
+            LifecycleScenarios.all().stream().filter(s -> config.selected(s.id())).forEach(selected::add);
+        }
         boolean nodePeers = config.selected("peer.graphile") || config.selected("peer.pgboss");
         boolean churn = config.selected("pq.churn");
         if (selected.isEmpty() && !nodePeers && !churn) {
