@@ -93,7 +93,7 @@ public final class Listener implements Service {
     }
 
     private void run() {
-        long backoff = 50;
+        RetryDelay delay = new RetryDelay(50, 1_000); // back within a second of the database
         while (running) {
             try {
                 if (source.shared()) {
@@ -101,22 +101,19 @@ public final class Listener implements Service {
                 } else {
                     dedicatedLoop();
                 }
-                backoff = 50;
+                delay.reset();
             } catch (SQLException | RuntimeException e) {
                 if (!running) {
                     break;
                 }
                 listening = false;
                 closeDedicated();
-                log.warn("table={} listener connection lost, reconnecting in {} ms: {}", sql.display, backoff,
+                log.warn("table={} listener connection lost, reconnecting in {} ms: {}", sql.display, delay.peek(),
                         e.toString());
                 wakeAll();
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException ie) {
+                if (!delay.sleep()) {
                     break;
                 }
-                backoff = Math.min(backoff * 2, 1_000); // back within a second of the database
             }
         }
         if (listening && source.shared()) {

@@ -58,6 +58,19 @@ public @interface Task {
     /** The retry delay rule; {@link Backoff#DEFAULT}: fixed for methods, Que's for job classes. */
     Backoff backoff() default Backoff.DEFAULT;
 
+    /**
+     * Spreads each retry delay at random by up to this fraction of itself, ± (0 to 1; default 0):
+     * with {@code 0.1}, a 30 s delay becomes 27 to 33 s, so jobs that failed together (a dependency
+     * down) do not all come back in the same instant.
+     */
+    double jitter() default 0;
+
+    /**
+     * A class deciding retries instead of {@code maxRetries}, {@code backoff}, {@code retryIn} and
+     * {@code jitter} (it needs a public no-argument constructor); {@code RetryPolicy.class} for none.
+     */
+    Class<? extends dev.pq.tasks.spi.RetryPolicy> retryPolicy() default dev.pq.tasks.spi.RetryPolicy.class;
+
     /** The per-job run-time limit (e.g. {@code 5m}); empty for the worker's default. */
     String timeout() default "";
 }

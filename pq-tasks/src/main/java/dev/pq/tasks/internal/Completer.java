@@ -1,6 +1,7 @@
 package dev.pq.tasks.internal;
 
 import dev.pq.internal.Engine;
+import dev.pq.internal.RetryDelay;
 import dev.pq.internal.Service;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -122,7 +123,7 @@ public final class Completer implements Service {
             byOutcome.computeIfAbsent(d.outcome(), o -> new ArrayList<>()).add(d);
         }
         java.util.Set<Long> changed = new java.util.HashSet<>();
-        for (long backoff = 10; ; backoff = Math.min(backoff * 2, 1_000)) {
+        for (RetryDelay delay = new RetryDelay(10, 1_000); ; ) {
             try (Connection c = engine.acquire()) {
                 changed.clear();
                 boolean tx = byOutcome.size() > 1; // all or nothing, so a retry finds no half-done batch
@@ -149,11 +150,8 @@ public final class Completer implements Service {
                     log.warn("completing {} jobs failed and pq is closed: they will run again", batch.size());
                     break;
                 }
-                log.warn("completing {} jobs failed, retrying in {} ms: {}", batch.size(), backoff, e.toString());
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
+                log.warn("completing {} jobs failed, retrying in {} ms: {}", batch.size(), delay.peek(), e.toString());
+                if (!delay.sleep()) {
                     log.warn("interrupted: {} completed jobs were not recorded and will run again", batch.size());
                     break;
                 }

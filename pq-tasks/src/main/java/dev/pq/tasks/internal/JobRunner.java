@@ -195,8 +195,9 @@ public final class JobRunner {
             retry = errors <= settings.unknownTaskRetries();
             retryAt = retry ? clock.instant().plus(Backoff.QUE.delay(errors, Duration.ZERO)) : null;
         } else {
-            retry = !permanent && def != null && errors <= def.maxRetries();
-            retryAt = retry ? clock.instant().plus(def.retryDelay(errors)) : null;
+            Duration delay = permanent || def == null ? null : nextDelay(def, errors, error);
+            retry = delay != null;
+            retryAt = retry ? clock.instant().plus(delay) : null;
         }
         processed.incrementAndGet();
         failed.incrementAndGet();
@@ -230,6 +231,16 @@ public final class JobRunner {
             } catch (RuntimeException e) {
                 log.warn("onFailure listener failed job={}", job.id(), e);
             }
+        }
+    }
+
+    private static Duration nextDelay(TaskDef def, int errors, Throwable error) {
+        try {
+            Duration d = def.retryPolicy().next(errors, error);
+            return d == null || !d.isNegative() ? d : Duration.ZERO;
+        } catch (RuntimeException e) {
+            log.error("the retry policy of task {} failed; retrying in 30 s", def.name(), e);
+            return Duration.ofSeconds(30);
         }
     }
 

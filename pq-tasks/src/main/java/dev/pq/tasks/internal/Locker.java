@@ -1,5 +1,6 @@
 package dev.pq.tasks.internal;
 
+import dev.pq.internal.RetryDelay;
 import dev.pq.internal.Service;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -123,7 +124,7 @@ public final class Locker implements Service {
     }
 
     private void run() {
-        long reconnectDelay = 50;
+        RetryDelay reconnect = new RetryDelay(50, 1_000); // back within a second of the database
         long nextPoll = 0;
         boolean backlog = false;
         long contended = 0;
@@ -169,7 +170,7 @@ public final class Locker implements Service {
                     waitNanos = backlog && room ? contended : Math.max(0, nextPoll - System.nanoTime());
                 }
                 await(waitNanos);
-                reconnectDelay = 50;
+                reconnect.reset();
             } catch (InterruptedException e) {
                 break;
             } catch (SQLException | RuntimeException | Error e) {
@@ -179,14 +180,11 @@ public final class Locker implements Service {
                     break;
                 }
                 List<LockedJob> dropped = buffer.clear();
-                session.lost(e, reconnectDelay, dropped);
+                session.lost(e, reconnect.peek(), dropped);
                 backlog = true;
-                try {
-                    Thread.sleep(reconnectDelay);
-                } catch (InterruptedException ie) {
+                if (!reconnect.sleep()) {
                     break;
                 }
-                reconnectDelay = Math.min(reconnectDelay * 2, 1_000);
             }
         }
     }

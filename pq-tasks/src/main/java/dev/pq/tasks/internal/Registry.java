@@ -2,6 +2,8 @@ package dev.pq.tasks.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pq.tasks.JobHandler;
+import dev.pq.tasks.Task;
+import dev.pq.tasks.spi.RetryPolicy;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +37,7 @@ public final class Registry {
             check(d, type);
         }
         for (TaskDef d : defs) {
-            byName.put(d.name(), new Registered(d, implementation));
+            byName.put(d.name(), new Registered(ownPolicy(d, implementation), implementation));
             byMethod.put(d.method(), d);
         }
     }
@@ -45,7 +47,14 @@ public final class Registry {
         Objects.requireNonNull(handler, "handler");
         TaskDef d = jobClass(handler.getClass());
         check(d, handler.getClass());
-        byName.put(d.name(), new Registered(d, handler));
+        byName.put(d.name(), new Registered(ownPolicy(d, handler), handler));
+    }
+
+    /** An implementation that is itself a RetryPolicy decides its tasks' retries (unless @Task names one). */
+    private static TaskDef ownPolicy(TaskDef d, Object implementation) {
+        Task t = d.jobClass() ? implementation.getClass().getAnnotation(Task.class) : d.method().getAnnotation(Task.class);
+        boolean named = t != null && t.retryPolicy() != RetryPolicy.class;
+        return implementation instanceof RetryPolicy p && !named ? d.withRetryPolicy(p) : d;
     }
 
     private void check(TaskDef d, Class<?> owner) {

@@ -6,6 +6,7 @@ import dev.pq.internal.Identifiers;
 import dev.pq.internal.When;
 import dev.pq.tasks.Backoff;
 import dev.pq.tasks.JobHandler;
+import dev.pq.tasks.spi.RetryPolicy;
 import dev.pq.tasks.Task;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -26,30 +27,28 @@ import java.util.Objects;
  * @param priority   the default priority
  * @param scheduleAt the default ready time
  * @param expectedAt the default expected time
- * @param maxRetries retries before the job is marked failed
- * @param backoff    the retry rule (never DEFAULT)
- * @param retryIn    the fixed retry delay
+ * @param retryPolicy what happens after a failure: from the {@code @Task} attributes, or the task's own policy
  * @param timeout    the per-job run-time limit, or null for the worker's default
  */
 public record TaskDef(String name, Method method, List<JavaType> argTypes, String queue, int priority,
-                      When scheduleAt, When expectedAt, int maxRetries, Backoff backoff, Duration retryIn,
-                      Duration timeout) {
+                      When scheduleAt, When expectedAt, RetryPolicy retryPolicy, Duration timeout) {
 
     static final String DEFAULT_QUEUE = "default";
 
     public TaskDef {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(retryPolicy, "retryPolicy");
         argTypes = List.copyOf(argTypes);
+    }
+
+    /** This definition with {@code policy} deciding retries (an implementation that is its own policy). */
+    public TaskDef withRetryPolicy(RetryPolicy policy) {
+        return new TaskDef(name, method, argTypes, queue, priority, scheduleAt, expectedAt, policy, timeout);
     }
 
     /** True for a Que-style job class. */
     public boolean jobClass() {
         return method == null;
-    }
-
-    /** The retry delay after the {@code errorCount}-th failure. */
-    public Duration retryDelay(int errorCount) {
-        return backoff.delay(errorCount, retryIn);
     }
 
     /** Every {@code @Task} method of a type, as definitions. */
@@ -105,7 +104,26 @@ public record TaskDef(String name, Method method, List<JavaType> argTypes, Strin
         Backoff backoff = t == null || t.backoff() == Backoff.DEFAULT ? (jobClass ? Backoff.QUE : Backoff.FIXED) : t.backoff();
         Duration retryIn = t == null || t.retryIn().isEmpty() ? Duration.ofSeconds(30) : duration(name, "retryIn", t.retryIn());
         Duration timeout = t == null || t.timeout().isEmpty() ? null : duration(name, "timeout", t.timeout());
-        return new TaskDef(name, m, types, queue, priority, schedule, expected, maxRetries, backoff, retryIn, timeout);
+        RetryPolicy policy;
+        if (t != null && t.retryPolicy() != RetryPolicy.class) {
+            policy = instantiate(name, t.retryPolicy());
+        } else {
+            try {
+                policy = RetryPolicy.of(maxRetries, backoff, retryIn, t == null ? 0 : t.jitter());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("task " + name + ": " + e.getMessage(), e);
+            }
+        }
+        return new TaskDef(name, m, types, queue, priority, schedule, expected, policy, timeout);
+    }
+
+    private static RetryPolicy instantiate(String task, Class<? extends RetryPolicy> type) {
+        try {
+            return type.getConstructor().newInstance();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalArgumentException("task " + task + ": cannot create its retryPolicy " + type.getName()
+                    + " (it needs a public no-argument constructor): " + e, e);
+        }
     }
 
     private static Duration duration(String task, String what, String text) {
