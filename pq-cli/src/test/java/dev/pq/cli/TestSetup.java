@@ -50,6 +50,8 @@ public final class TestSetup implements TasksConfigurer {
     public static final class Sleep implements JobHandler<Long> {
         @Override
         public void run(Long millis, JobContext job) throws InterruptedException {
+            System.err.println("sleep job " + job.id() + " started"); // the signal test waits for this line
+            System.err.flush();
             Thread.sleep(millis);
         }
     }

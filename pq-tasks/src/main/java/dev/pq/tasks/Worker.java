@@ -147,6 +147,11 @@ public final class Worker implements AutoCloseable {
         return runner.processed();
     }
 
+    /** Jobs locked and waiting here for a free thread (for tests: a signal, not a sleep). */
+    int buffered() {
+        return buffer.size();
+    }
+
     /** Jobs that failed in this worker so far. */
     public long failed() {
         return runner.failed();

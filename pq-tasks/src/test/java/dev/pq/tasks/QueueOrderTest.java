@@ -51,22 +51,22 @@ class QueueOrderTest extends TasksTestBase {
     }
 
     /** Occupies the single thread until {@code open}, with {@code buffered} jobs of queue {@code low} locked behind it. */
-    private void occupied(String queue, int priority, int buffered, String... queues) throws Exception {
+    private Worker occupied(String queue, int priority, int buffered, String... queues) throws Exception {
         tasks.client(Gate.class, Enqueue.options().queue(queue)).hold();
-        start(worker(queues).maximumBufferSize(8));
+        Worker w = start(worker(queues).maximumBufferSize(8));
         assertTrue(holding.await(20, TimeUnit.SECONDS));
         for (int i = 0; i < buffered; i++) {
             note("later" + i, queue, priority);
         }
         await("the later jobs are locked into the buffer", () -> jobLocks() == 1 + buffered);
+        return w;
     }
 
     @Test
     void aMoreImportantJob_arrivingWhileOthersAreBuffered_runsBeforeThem() throws Exception {
-        occupied("default", 100, 3, "default");
+        Worker w = occupied("default", 100, 3, "default");
         note("urgent", "default", 1);
-        await("urgent locked too", () -> jobLocks() == 5);
-        Thread.sleep(300); // the lock is taken a moment before the job enters the buffer
+        await("urgent in the buffer too", () -> w.buffered() == 4);
         open.countDown();
         await("all ran", () -> ran.size() == 5);
         assertEquals(List.of("gate", "urgent", "later0", "later1", "later2"), ran);
@@ -74,10 +74,9 @@ class QueueOrderTest extends TasksTestBase {
 
     @Test
     void aJobOfAnEarlierQueue_arrivingWhileOthersAreBuffered_runsBeforeThem() throws Exception {
-        occupied("low", 1, 3, "high", "low");
+        Worker w = occupied("low", 1, 3, "high", "low");
         note("high", "high", 100);
-        await("high locked too", () -> jobLocks() == 5);
-        Thread.sleep(300); // the lock is taken a moment before the job enters the buffer
+        await("high in the buffer too", () -> w.buffered() == 4);
         open.countDown();
         await("all ran", () -> ran.size() == 5);
         assertEquals(List.of("gate", "high", "later0", "later1", "later2"), ran);
