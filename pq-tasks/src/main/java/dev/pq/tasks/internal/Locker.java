@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Locker implements Service {
     private static final Logger log = LoggerFactory.getLogger(Locker.class);
-    private static final int ANY = Short.MAX_VALUE;
     /** Back-off while every ready candidate is locked by other workers (they may die or give back). */
     private static final long CONTENDED_MIN_NANOS = 2_000_000L;
     private static final long CONTENDED_MAX_NANOS = 100_000_000L;
@@ -220,7 +219,7 @@ public final class Locker implements Service {
         // between left no idle thread, the threshold became Integer.MIN_VALUE, the query found no
         // candidate, and the locker slept a whole poll interval with jobs waiting.
         int threshold = buffer.maxIdleThreshold();
-        int maxPriority = threshold == Integer.MIN_VALUE ? ANY : Math.min(threshold, ANY);
+        int maxPriority = threshold == Integer.MIN_VALUE ? WorkerConfig.ANY : Math.min(threshold, WorkerConfig.ANY);
         int candidates = Math.max(capacity * 2, 16);
         int[] seen = {0};
         // Jobs this process has taken are excluded, whether or not this session holds their locks:

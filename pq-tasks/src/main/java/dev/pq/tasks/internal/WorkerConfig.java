@@ -18,6 +18,9 @@ public record WorkerConfig(List<String> queues, int workerCount, List<Integer> w
                            Duration waitPeriod, int maximumBufferSize, Duration jobTimeout, Duration heartbeatInterval,
                            int unknownTaskRetries, List<Middleware> middleware, boolean handleSignals,
                            Duration deadAfter) {
+    /** The priority threshold of a thread that takes jobs of any priority. */
+    public static final int ANY = Short.MAX_VALUE;
+
     public WorkerConfig {
         queues = List.copyOf(Objects.requireNonNull(queues, "queues"));
         // priorities may hold nulls ("any"): List.copyOf would refuse them
@@ -66,6 +69,6 @@ public record WorkerConfig(List<String> queues, int workerCount, List<Integer> w
     /** The priority threshold of worker thread {@code i}: its entry of workerPriorities, else any. */
     public int threshold(int i) {
         Integer p = i < workerPriorities.size() ? workerPriorities.get(i) : null;
-        return p == null ? WorkerThreads.ANY : p;
+        return p == null ? ANY : p;
     }
 }

@@ -13,8 +13,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerThreads implements Service {
     private static final Logger log = LoggerFactory.getLogger(WorkerThreads.class);
-    /** The threshold of a thread that takes jobs of any priority. */
-    public static final int ANY = Short.MAX_VALUE;
 
     private final Buffer buffer;
     private final JobRunner runner;
@@ -55,7 +53,7 @@ public final class WorkerThreads implements Service {
         Thread t;
         synchronized (threads) {
             int index = threads.size();
-            t = new Thread(() -> work(threshold), "pq-worker-" + index + (threshold == ANY ? "" : "-p" + threshold));
+            t = new Thread(() -> work(threshold), "pq-worker-" + index + (threshold == WorkerConfig.ANY ? "" : "-p" + threshold));
             threads.add(t);
         }
         t.setDaemon(true);
