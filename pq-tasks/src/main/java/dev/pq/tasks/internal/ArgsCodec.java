@@ -38,7 +38,7 @@ public final class ArgsCodec {
             }
             return out.toString();
         } catch (Exception e) {
-            throw new SerializationException(queue, null, Executor.describe(def), e);
+            throw new SerializationException(queue, null, def.signature(), e);
         }
     }
 
@@ -47,7 +47,7 @@ public final class ArgsCodec {
         try {
             return mapper.writerFor(def.argTypes().get(0)).writeValueAsString(args);
         } catch (Exception e) {
-            throw new SerializationException(queue, null, Executor.describe(def), e);
+            throw new SerializationException(queue, null, def.signature(), e);
         }
     }
 }

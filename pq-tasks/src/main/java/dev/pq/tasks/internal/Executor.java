@@ -79,7 +79,7 @@ public final class Executor {
         try {
             args = decode(r.def(), job, ctx);
         } catch (Exception e) {
-            throw new Permanent(new SerializationException(job.queue(), job.id(), describe(r.def()), decodeFate, e));
+            throw new Permanent(new SerializationException(job.queue(), job.id(), r.def().signature(), decodeFate, e));
         }
         runChain(0, ctx, () -> invoke(r, args, ctx));
     }
@@ -162,9 +162,6 @@ public final class Executor {
                 + abbreviate(json));
     }
 
-    static String describe(TaskDef def) {
-        return def.name() + "(" + String.join(", ", def.argTypes().stream().map(JavaType::toCanonical).toList()) + ")";
-    }
 
     private static String abbreviate(String s) {
         return s.length() <= 200 ? s : s.substring(0, 200) + "...";

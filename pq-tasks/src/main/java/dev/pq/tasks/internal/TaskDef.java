@@ -46,6 +46,11 @@ public record TaskDef(String name, Method method, List<JavaType> argTypes, Strin
         return new TaskDef(name, method, argTypes, queue, priority, scheduleAt, expectedAt, policy, timeout);
     }
 
+    /** The task as messages show it: {@code name(type, ...)}. */
+    public String signature() {
+        return name + "(" + String.join(", ", argTypes.stream().map(JavaType::toCanonical).toList()) + ")";
+    }
+
     /** True for a Que-style job class. */
     public boolean jobClass() {
         return method == null;
