@@ -1,0 +1,66 @@
+package dev.pq.chaos;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scenario 6b: first the drain rate of the two worker processes is measured on a prefilled
+ * backlog of jobs of 10–30 ms; then a producer runs at 1.5x that rate for a while (the backlog
+ * grows), stops, and the backlog is drained. Idle seconds are counted over the whole overload.
+ */
+final class OverloadScenario implements Scenario {
+    @Override
+    public String id() {
+        return "pressure.overload";
+    }
+
+    @Override
+    public String title(Scale s) {
+        return "a producer at 1.5x the measured drain rate for " + s.overloadFor().toSeconds() + " s, then the drain";
+    }
+
+    @Override
+    public ScenarioResult run(Env env) throws Exception {
+        Scale scale = env.scale();
+        try (Run run = Run.begin(env, id()); Sampler sampler = new Sampler(env, Duration.ofMillis(200), 5).start()) {
+            Instant c0 = Instant.now();
+            Prefill.fill(env, run.numbers, scale.calibration(), Sleeps.uniform(10, 30), 500, 2);
+            Ledger.awaitDrained(env, Duration.ofSeconds(30).plusMillis(scale.calibration() * 20L));
+            Drain calibration;
+            try (Connection c = env.admin()) {
+                calibration = Drain.between(c, c0, Instant.now());
+            }
+            double target = 1.5 * calibration.rate();
+            run.notes.add(String.format("measured drain rate %.0f jobs/s (%,d jobs in %.1f s); producer target %.0f/s",
+                    calibration.rate(), calibration.jobs(), calibration.seconds(), target));
+            Instant o0 = Instant.now();
+            run.produce(target, Sleeps.uniform(10, 30));
+            Sleeps.of(scale.overloadFor());
+            run.stopProducer();
+            Instant o1 = Instant.now();
+            List<Sampler.Sample> during = sampler.detailed(o0, o1);
+            long backlog = during.isEmpty() ? 0 : during.get(during.size() - 1).pending();
+            long wait = Math.max(scale.drainTimeout().toMillis(), (long) (3_000 * backlog / Math.max(1, calibration.rate())));
+            long left = Ledger.awaitDrained(env, Duration.ofMillis(wait));
+            sampler.close();
+            IdleSeconds idle;
+            try (Connection c = env.admin()) {
+                Drain after = Drain.between(c, o1, Instant.now().plusSeconds(1));
+                run.notes.add(String.format("backlog grew to %,d jobs in %d s (%.0f/s); drained %.1f s after the producer "
+                        + "stopped%s", backlog, scale.overloadFor().toSeconds(), backlog / (double) scale.overloadFor()
+                        .toSeconds(), Duration.between(o1, after.last()).toMillis() / 1e3, left == 0 ? "" : " (not all: "
+                        + left + " left)"));
+                Map<String, Instant> ready = new LinkedHashMap<>();
+                run.fleet.alive().forEach(m -> ready.put(m.label(), run.fleet.readyAt(m)));
+                idle = IdleSeconds.measure(c, sampler.samples(), ready, o0, after.last());
+            }
+            idle.examples().stream().limit(5).forEach(run.notes::add);
+            return run.finish(title(scale), null, idle, v -> {
+            });
+        }
+    }
+}
