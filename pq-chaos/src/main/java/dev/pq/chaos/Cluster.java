@@ -76,7 +76,8 @@ final class Cluster implements AutoCloseable {
                 "log_min_messages = warning", "");
         Files.writeString(data.resolve("postgresql.conf"), conf, java.nio.file.StandardOpenOption.APPEND);
         pgCtl("start");
-        try (Connection c = superuser(); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url(SUPERUSER, "chaos-harness").replace("/" + DATABASE + "?",
+                "/postgres?")); Statement st = c.createStatement()) {
             st.execute("CREATE ROLE " + APP_ROLE + " LOGIN");
             st.execute("CREATE DATABASE " + DATABASE + " OWNER " + APP_ROLE);
         } catch (SQLException e) {
