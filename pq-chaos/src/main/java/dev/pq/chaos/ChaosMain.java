@@ -67,6 +67,13 @@ public final class ChaosMain {
                 System.out.println(ResultsTable.detail(results.get(results.size() - 1)));
             }
         }
+        try (var left = Files.list(out.resolve("logs-" + stamp))) {
+            if (left.findAny().isEmpty()) {
+                Files.delete(out.resolve("logs-" + stamp)); // every scenario passed: no logs kept
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // no scenario wrote logs
+        }
         String table = ResultsTable.render(results, scale.name(), version, Duration.ofNanos(System.nanoTime() - t0));
         Path file = out.resolve("chaos-" + scale.name() + "-" + stamp + ".md");
         Files.writeString(file, table);

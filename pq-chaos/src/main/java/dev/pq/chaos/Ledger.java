@@ -114,7 +114,7 @@ final class Ledger {
                     previous = null;
                     line = new StringBuilder("n=" + rn + " (" + rs.getLong(4) + " effects):");
                 }
-                boolean explained = previous == null || timeline.between(previous, at);
+                boolean explained = previous == null || timeline.explains(previous, at);
                 if (!explained) {
                     unexplained++;
                 }

@@ -18,19 +18,19 @@ import java.time.Duration;
  * @param xminFor        how long an idle-in-transaction session pins xmin
  * @param snapshotFor    how long a REPEATABLE READ reader holds its snapshot
  * @param overloadFor    how long the producer runs at 1.5x the drain rate
- * @param calibration    jobs of the drain-rate measurement before the overload
+ * @param calibration    how long the drain rate is measured before the overload (producer unthrottled)
  * @param burst          jobs of the burst
  * @param drainTimeout   how long the end-of-scenario drain may take before jobs count as lost
  * @param rate           the standard load, jobs/s
  */
 record Scale(String name, Duration warmup, Duration after, Duration terminateFor, Duration exhaustFor,
              Duration killFor, int backlog, Duration pressureBefore, Duration pressureAfter, Duration xminFor,
-             Duration snapshotFor, Duration overloadFor, int calibration, int burst, Duration drainTimeout, int rate) {
+             Duration snapshotFor, Duration overloadFor, Duration calibration, int burst, Duration drainTimeout, int rate) {
 
     static final Scale FULL = new Scale("full", s(10), s(10), s(30), s(30), s(60), 20_000, s(30), s(60), s(180),
-            s(120), s(120), 5_000, 100_000, s(180), 200);
+            s(120), s(120), s(20), 100_000, s(180), 200);
     static final Scale SHORT = new Scale("short", s(2), s(4), s(6), s(5), s(12), 2_000, s(5), s(5), s(15),
-            s(15), s(15), 1_000, 10_000, s(60), 200);
+            s(15), s(15), s(6), 10_000, s(60), 200);
 
     static Scale named(String name) {
         return switch (name) {

@@ -29,7 +29,8 @@ final class Verdict {
                 f.doubleEffects() == 0 ? "0" : f.doubleEffects() + " jobs with effects committed twice: "
                         + String.join("; ", f.doubles().subList(0, Math.min(6, f.doubles().size()))));
         v.add("repeats only at faults", f.extraUnexplained() == 0, f.extraUnexplained() == 0
-                ? f.extraRuns() + " executions beyond one, all of jobs in flight at a fault"
+                ? f.extraRuns() + " executions beyond one, all of jobs in flight at a fault (or locked up to "
+                        + Timeline.GRACE.toSeconds() + " s before it)"
                 : f.extraUnexplained() + " of " + f.extraRuns() + " executions beyond one with no fault in between");
         v.add("no phantom effect", f.phantom() == 0, f.phantom() + " effects of jobs the producer never committed");
         return v;
