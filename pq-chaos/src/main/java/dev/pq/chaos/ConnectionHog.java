@@ -12,11 +12,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Holds connections so that exactly {@code leaveFree} of the slots an ordinary role may use stay
+ * Holds connections so that only {@code leaveFree} of the slots an ordinary role may use stay
  * free: {@code max_connections} minus {@code superuser_reserved_connections} minus
  * {@code reserved_connections} (PostgreSQL 16) is what the application role {@code chaos} can
- * have, and the hog (a superuser, application name {@code chaos-hog}) keeps every client backend
- * count at that minus {@code leaveFree}, opening or closing its own as others come and go.
+ * have, and the hog (a superuser, application name {@code chaos-hog}) opens connections until
+ * all client backends together reach that minus {@code leaveFree}. It never gives one back
+ * before {@link #close()}: a slot someone else frees is taken at the next {@link #fill}.
  */
 final class ConnectionHog implements AutoCloseable {
     private static final String LIMITS = "SELECT current_setting('max_connections')::int, "
@@ -54,22 +55,14 @@ final class ConnectionHog implements AutoCloseable {
         return held.size();
     }
 
-    /** Brings the client backends to the target: opens (in parallel) or closes hog connections. */
-    void adjust(Connection admin) throws SQLException {
+    /** Opens (in parallel) as many connections as the client backends are short of the target. */
+    void fill(Connection admin) throws SQLException {
         int used;
         try (Statement st = admin.createStatement(); ResultSet rs = st.executeQuery(USED)) {
             rs.next();
             used = rs.getInt(1);
         }
         int want = target - used;
-        if (want < 0) {
-            synchronized (this) {
-                for (int i = 0; i < -want && !held.isEmpty(); i++) {
-                    closeQuietly(held.remove(held.size() - 1));
-                }
-            }
-            return;
-        }
         List<Future<Connection>> opening = new ArrayList<>();
         for (int i = 0; i < want; i++) {
             opening.add(openers.submit(() -> DriverManager.getConnection(env.cluster().url(Cluster.SUPERUSER, "chaos-hog"))));

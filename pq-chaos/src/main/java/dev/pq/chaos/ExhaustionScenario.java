@@ -3,14 +3,17 @@ package dev.pq.chaos;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
  * Scenario 3: all but 3 of the connections the application role may open are held for a while
  * under load. Workers keep the connections they have (HikariCP holds a fixed pool open), so on
  * its own that would only starve newcomers; to make every client live with the 3 free slots,
- * the scenario terminates every chaos application backend (workers, ledger, producer) once as
- * the hold begins, and the hog takes the freed slots (down to 3 free) as they come back.
+ * the hold begins by closing the role to new connections ({@code CONNECTION LIMIT 0}),
+ * terminating every chaos application backend (workers, ledger, producer), letting the hog take
+ * the freed slots, and opening the role again: from then on all of them share the 3 free slots.
+ * (Without the role limit the workers' pools win the race for the freed slots.)
  */
 final class ExhaustionScenario extends FaultScenario {
     private static final String APPS = "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
@@ -36,22 +39,29 @@ final class ExhaustionScenario extends FaultScenario {
         int max = 0;
         int maxHeld = 0;
         long killed;
+        Duration closed;
         Instant start = Instant.now();
         try (ConnectionHog hog = new ConnectionHog(run.env, 3); Connection admin = run.env.admin();
              Statement st = admin.createStatement()) {
-            hog.adjust(admin);
             long t0 = System.nanoTime();
-            try (ResultSet rs = st.executeQuery(APPS)) {
-                rs.next();
-                killed = rs.getLong(1);
-            }
-            while (System.nanoTime() - t0 < holdNanos) {
-                hog.adjust(admin);
-                maxHeld = Math.max(maxHeld, hog.held());
-                if (System.nanoTime() - t0 < 500_000_000L) {
-                    Sleeps.millis(20); // terminated backends take a moment to leave pg_stat_activity
-                    continue;
+            try {
+                st.execute("ALTER ROLE " + Cluster.APP_ROLE + " CONNECTION LIMIT 0");
+                try (ResultSet rs = st.executeQuery(APPS)) {
+                    rs.next();
+                    killed = rs.getLong(1);
                 }
+                long gone = System.nanoTime() + 5_000_000_000L;
+                while (count(st, APP_COUNT) > 0 && System.nanoTime() - gone < 0) {
+                    Sleeps.millis(10); // terminated backends take a moment to exit
+                }
+                hog.fill(admin);
+            } finally {
+                st.execute("ALTER ROLE " + Cluster.APP_ROLE + " CONNECTION LIMIT -1");
+            }
+            closed = Duration.ofNanos(System.nanoTime() - t0);
+            while (System.nanoTime() - t0 < holdNanos) {
+                hog.fill(admin);
+                maxHeld = Math.max(maxHeld, hog.held());
                 try (ResultSet rs = st.executeQuery(APP_COUNT)) {
                     rs.next();
                     min = Math.min(min, rs.getInt(1));
@@ -59,12 +69,19 @@ final class ExhaustionScenario extends FaultScenario {
                 }
                 Sleeps.millis(50);
             }
-            run.notes.add(String.format("hog held up to %d connections (the role may have %d: 3 left free); %d app "
-                    + "backends terminated at the start; app connections during the hold (after its first 0.5 s): %d..%d", maxHeld,
-                    hog.appLimit(), killed, min, max));
+            run.notes.add(String.format("hog held %d connections (the role may have %d, 3 left free); %d app backends "
+                    + "terminated at the start, the role closed to new connections for %d ms meanwhile; app connections "
+                    + "during the hold: %d..%d", maxHeld, hog.appLimit(), killed, closed.toMillis(), min, max));
         }
         Instant end = Instant.now();
         run.timeline.add("connections exhausted", start, end);
         return end;
+    }
+
+    private static int count(Statement st, String sql) throws java.sql.SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 }

@@ -30,7 +30,7 @@ record Scale(String name, Duration warmup, Duration after, Duration terminateFor
     static final Scale FULL = new Scale("full", s(10), s(10), s(30), s(30), s(60), 20_000, s(30), s(60), s(180),
             s(120), s(120), s(20), 100_000, s(180), 200);
     static final Scale SHORT = new Scale("short", s(2), s(4), s(6), s(5), s(12), 2_000, s(5), s(5), s(15),
-            s(15), s(15), s(6), 10_000, s(60), 200);
+            s(15), s(15), s(8), 10_000, s(60), 200);
 
     static Scale named(String name) {
         return switch (name) {
