@@ -43,7 +43,8 @@ final class BurstScenario implements Scenario {
                 run.fleet.alive().forEach(m -> ready.put(m.label(), run.fleet.readyAt(m)));
                 idle = IdleSeconds.measure(c, sampler.samples(), ready, b0, d.last());
             }
-            idle.examples().stream().limit(5).forEach(run.notes::add);
+            idle.examples().stream().limit(3).forEach(run.notes::add);
+            run.notes.addAll(idle.perSecond());
             return run.finish(title(scale), null, idle, v -> {
             });
         }

@@ -50,7 +50,8 @@ final class IdleBacklogScenario implements Scenario {
                             left == 0 ? "" : "; " + left + " not done in time"));
                     idle = IdleSeconds.measure(c, sampler.samples(), ready, from, last);
                 }
-                idle.examples().stream().limit(5).forEach(run.notes::add);
+                idle.examples().stream().limit(3).forEach(run.notes::add);
+            run.notes.addAll(idle.perSecond());
                 return run.finish(title(scale), null, idle, v -> {
                 });
             }

@@ -19,12 +19,15 @@ import java.util.TreeMap;
  * @param byWorker     idle seconds per process label
  * @param seconds      the whole seconds looked at (from the first worker's start to the end)
  * @param examples     the first idle seconds, one line each
+ * @param perSecond    per process, its completions in each second (the first 120), an idle one
+ *                     marked {@code 0!}: the evidence
  */
-record IdleSeconds(Map<String, Integer> byWorker, long seconds, List<String> examples) {
+record IdleSeconds(Map<String, Integer> byWorker, long seconds, List<String> examples, List<String> perSecond) {
 
     IdleSeconds {
         byWorker = Map.copyOf(byWorker);
         examples = List.copyOf(examples);
+        perSecond = List.copyOf(perSecond);
     }
 
     int total() {
@@ -54,14 +57,20 @@ record IdleSeconds(Map<String, Integer> byWorker, long seconds, List<String> exa
         }
         Map<String, Integer> idle = new TreeMap<>();
         List<String> examples = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
         long first = from.getEpochSecond() + 1;
         long last = to.getEpochSecond(); // exclusive: the second 'to' falls in is not whole
         for (Map.Entry<String, Instant> w : ready.entrySet()) {
             long start = Math.max(first, w.getValue().getEpochSecond() + 1);
             int n = 0;
+            StringBuilder line = new StringBuilder(w.getKey() + " completions per second from "
+                    + Instant.ofEpochSecond(start) + ":");
             for (long sec = start; sec < last; sec++) {
                 boolean readyJobs = readyAll.getOrDefault(sec, 0) == 1;
                 long done = perSecond.getOrDefault(w.getKey(), Map.of()).getOrDefault(sec, 0L);
+                if (sec - start < 120) {
+                    line.append(' ').append(done).append(readyJobs && done == 0 ? "!" : "");
+                }
                 if (readyJobs && done == 0) {
                     n++;
                     if (examples.size() < 10) {
@@ -70,7 +79,8 @@ record IdleSeconds(Map<String, Integer> byWorker, long seconds, List<String> exa
                 }
             }
             idle.put(w.getKey(), n);
+            lines.add(line.toString());
         }
-        return new IdleSeconds(idle, Math.max(0, last - first), examples);
+        return new IdleSeconds(idle, Math.max(0, last - first), examples, lines);
     }
 }

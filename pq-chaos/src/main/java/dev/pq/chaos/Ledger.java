@@ -82,7 +82,8 @@ final class Ledger {
         List<String> twice = new ArrayList<>();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(LedgerSql.DOUBLE_EFFECTS)) {
             while (rs.next() && twice.size() < SHOWN * 2) {
-                twice.add("n=" + rs.getLong(1) + " by " + rs.getString(3) + " at " + rs.getTimestamp(2).toInstant());
+                twice.add("n=" + rs.getLong(1) + " by " + rs.getString(3) + "/" + rs.getString(4).replace("pq-worker-", "t")
+                        + " at " + rs.getTimestamp(2).toInstant());
             }
         }
         List<String> errors = new ArrayList<>();
@@ -112,13 +113,15 @@ final class Ledger {
                     }
                     n = rn;
                     previous = null;
-                    line = new StringBuilder("n=" + rn + " (" + rs.getLong(4) + " effects):");
+                    line = new StringBuilder("n=" + rn + " (job " + rs.getLong(7) + ", " + rs.getLong(4) + " effects):");
                 }
                 boolean explained = previous == null || timeline.explains(previous, at);
                 if (!explained) {
                     unexplained++;
                 }
-                line.append(' ').append(rs.getString(3)).append('@').append(at).append(explained ? "" : " [no fault before]");
+                line.append(' ').append(rs.getString(3)).append('/').append(rs.getString(5).replace("pq-worker-", "t"))
+                        .append(" errors=").append(rs.getInt(6)).append(" @").append(at)
+                        .append(explained ? "" : " [no fault before]").append(';');
                 previous = at;
             }
             if (line != null && shown.size() < SHOWN) {

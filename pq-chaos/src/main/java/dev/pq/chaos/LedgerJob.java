@@ -49,7 +49,7 @@ public final class LedgerJob implements JobHandler<LedgerJob.Args> {
 
     @Override
     public void run(Args args, JobContext job) throws Exception {
-        runs.run(args.n(), job.id());
+        runs.run(args.n(), job.id(), job.errorCount());
         if (args.sleepMs() > 0) {
             Thread.sleep(args.sleepMs());
         }
@@ -58,6 +58,7 @@ public final class LedgerJob implements JobHandler<LedgerJob.Args> {
             ps.setLong(2, job.id());
             ps.setLong(3, runs.pid());
             ps.setString(4, runs.label());
+            ps.setString(5, Thread.currentThread().getName());
             ps.executeUpdate();
         }
     }

@@ -18,10 +18,11 @@ final class LedgerSql {
             CREATE TABLE ledger.jobs (n bigint PRIMARY KEY, job_id bigint NOT NULL, sleep_ms integer NOT NULL,
                 enqueued_at timestamptz NOT NULL DEFAULT clock_timestamp());
             CREATE TABLE ledger.runs (n bigint NOT NULL, job_id bigint NOT NULL, pid bigint NOT NULL,
-                worker text NOT NULL, started_at timestamptz NOT NULL DEFAULT clock_timestamp());
+                worker text NOT NULL, thread text NOT NULL, attempt integer NOT NULL,
+                started_at timestamptz NOT NULL DEFAULT clock_timestamp());
             CREATE INDEX runs_n ON ledger.runs (n);
             CREATE TABLE ledger.effects (n bigint NOT NULL, job_id bigint NOT NULL, pid bigint NOT NULL,
-                worker text NOT NULL, committed_at timestamptz NOT NULL DEFAULT clock_timestamp());
+                worker text NOT NULL, thread text NOT NULL, committed_at timestamptz NOT NULL DEFAULT clock_timestamp());
             CREATE INDEX effects_n ON ledger.effects (n);
             CREATE INDEX effects_worker ON ledger.effects (worker, committed_at);
             CREATE TABLE ledger.processes (label text NOT NULL, pid bigint NOT NULL,
@@ -38,8 +39,9 @@ final class LedgerSql {
     static final String JOB_EXISTS = "SELECT count(*) FROM ledger.jobs WHERE n = ?";
 
     // Written by the worker processes.
-    static final String INSERT_RUN = "INSERT INTO ledger.runs (n, job_id, pid, worker) VALUES (?, ?, ?, ?)";
-    static final String INSERT_EFFECT = "INSERT INTO ledger.effects (n, job_id, pid, worker) VALUES (?, ?, ?, ?)";
+    static final String INSERT_RUN = "INSERT INTO ledger.runs (n, job_id, pid, worker, thread, attempt) "
+            + "VALUES (?, ?, ?, ?, ?, ?)";
+    static final String INSERT_EFFECT = "INSERT INTO ledger.effects (n, job_id, pid, worker, thread) VALUES (?, ?, ?, ?, ?)";
     static final String INSERT_PROCESS = "INSERT INTO ledger.processes (label, pid) VALUES (?, ?)";
     static final String INSERT_HEAP = "INSERT INTO ledger.heap (label, pid, used_bytes) VALUES (?, ?, ?)";
 
@@ -63,9 +65,9 @@ final class LedgerSql {
             + "WHERE NOT EXISTS (SELECT 1 FROM ledger.effects e WHERE e.n = j.n)";
     static final String FAILED_IN_QUEUE = "SELECT count(*) FROM " + QUEUE + " WHERE expired_at IS NOT NULL";
     static final String REPEATED_RUNS = "SELECT r.n, r.started_at, r.worker, "
-            + "(SELECT count(*) FROM ledger.effects e WHERE e.n = r.n) FROM ledger.runs r "
+            + "(SELECT count(*) FROM ledger.effects e WHERE e.n = r.n), r.thread, r.attempt, r.job_id FROM ledger.runs r "
             + "WHERE r.n IN (SELECT n FROM ledger.runs GROUP BY n HAVING count(*) > 1) ORDER BY r.n, r.started_at";
-    static final String DOUBLE_EFFECTS = "SELECT e.n, e.committed_at, e.worker FROM ledger.effects e "
+    static final String DOUBLE_EFFECTS = "SELECT e.n, e.committed_at, e.worker, e.thread FROM ledger.effects e "
             + "WHERE e.n IN (SELECT n FROM ledger.effects GROUP BY n HAVING count(*) > 1) ORDER BY e.n, e.committed_at "
             + "LIMIT 60";
     static final String LAST_ERRORS = "SELECT id, error_count, last_error_message FROM " + QUEUE

@@ -65,8 +65,13 @@ final class OverloadScenario implements Scenario {
                 Map<String, Instant> ready = new LinkedHashMap<>();
                 run.fleet.alive().forEach(m -> ready.put(m.label(), run.fleet.readyAt(m)));
                 idle = IdleSeconds.measure(c, sampler.samples(), ready, o0, after.last());
+                IdleSeconds fed = IdleSeconds.measure(c, sampler.samples(), ready, o0, o1);
+                IdleSeconds drain = IdleSeconds.measure(c, sampler.samples(), ready, o1, after.last());
+                run.notes.add("idle while the producer ran (notifications arriving): " + fed.describe()
+                        + "; while the backlog drained (none): " + drain.describe());
             }
-            idle.examples().stream().limit(5).forEach(run.notes::add);
+            idle.examples().stream().limit(3).forEach(run.notes::add);
+            run.notes.addAll(idle.perSecond());
             return run.finish(title(scale), null, idle, v -> {
             });
         }

@@ -37,9 +37,9 @@ final class RunLog implements AutoCloseable {
         return pid;
     }
 
-    /** Records the start of a run of job {@code n}. */
-    void run(long n, long jobId) throws SQLException {
-        write(LedgerSql.INSERT_RUN, n, jobId, pid, label);
+    /** Records the start of a run of job {@code n} (on this thread, after {@code errors} failed runs). */
+    void run(long n, long jobId, int errors) throws SQLException {
+        write(LedgerSql.INSERT_RUN, n, jobId, pid, label, Thread.currentThread().getName(), errors);
     }
 
     /** Records that this process's worker has started. */
