@@ -44,8 +44,11 @@ public final class ChaosMain {
                 selected.add(s);
             }
         }
+        String label = scale.name();
         if (wanted.contains("soak")) {
-            selected.add(Scenarios.soak(duration(soak.isBlank() ? "1h" : soak)));
+            Duration length = duration(soak.isBlank() ? "1h" : soak);
+            selected.add(Scenarios.soak(length));
+            label = selected.size() == 1 ? "soak" : label + "+soak";
         }
         if (selected.isEmpty()) {
             throw new IllegalArgumentException("chaos.only matches no scenario: " + only + " (ids: "
@@ -74,8 +77,8 @@ public final class ChaosMain {
         } catch (java.nio.file.NoSuchFileException e) {
             // no scenario wrote logs
         }
-        String table = ResultsTable.render(results, scale.name(), version, Duration.ofNanos(System.nanoTime() - t0));
-        Path file = out.resolve("chaos-" + scale.name() + "-" + stamp + ".md");
+        String table = ResultsTable.render(results, label, version, Duration.ofNanos(System.nanoTime() - t0));
+        Path file = out.resolve("chaos-" + label.replace('+', '-') + "-" + stamp + ".md");
         Files.writeString(file, table);
         System.out.println();
         System.out.println(table);

@@ -16,13 +16,18 @@ import org.slf4j.LoggerFactory;
  * Samples the queue from a superuser connection: every {@code every}, how many ready jobs no
  * worker holds (capped at 1,000: only "are there any" matters); every {@code detailEvery}-th time
  * also the pending jobs, the table's size with indexes, its dead tuples and the connections of
- * the chaos applications.
+ * the chaos applications and of the workers alone.
  */
 final class Sampler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sampler.class);
 
-    /** One sample; the detail fields are -1 when not taken this time. */
-    record Sample(Instant at, long readyFree, long pending, long tableBytes, long deadTuples, long connections) {
+    /**
+     * One sample; the detail fields are -1 when not taken this time. {@code connections} counts
+     * every chaos application (workers, their ledger writes, the producer), {@code
+     * workerConnections} pq's own (application name {@code chaos-worker-*}).
+     */
+    record Sample(Instant at, long readyFree, long pending, long tableBytes, long deadTuples, long connections,
+                  long workerConnections) {
         boolean detailed() {
             return pending >= 0;
         }
@@ -37,7 +42,8 @@ final class Sampler implements AutoCloseable {
             + LedgerSql.PENDING + "), pg_total_relation_size('" + LedgerSql.QUEUE + "'), "
             + "(SELECT n_dead_tup FROM pg_stat_user_tables WHERE relid = CAST('" + LedgerSql.QUEUE + "' AS regclass)), "
             + "(SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'chaos-%' "
-            + "AND application_name <> 'chaos-harness')";
+            + "AND application_name NOT IN ('chaos-harness', 'chaos-hog')), "
+            + "(SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'chaos-worker-%')";
 
     private final Env env;
     private final Duration every;
@@ -96,11 +102,11 @@ final class Sampler implements AutoCloseable {
             }
         }
         if (!detail) {
-            return new Sample(at, ready, -1, -1, -1, -1);
+            return new Sample(at, ready, -1, -1, -1, -1, -1);
         }
         try (PreparedStatement ps = c.prepareStatement(DETAIL); ResultSet rs = ps.executeQuery()) {
             rs.next();
-            return new Sample(at, ready, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+            return new Sample(at, ready, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
         }
     }
 
