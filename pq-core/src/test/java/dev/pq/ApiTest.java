@@ -1,31 +1,17 @@
 package dev.pq;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import dev.pq.testing.ApiSurface;
-import java.nio.file.Path;
+import dev.pq.testing.ApiContract;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 
-/**
- * The public API of pq-core is the committed file {@code api/pq-core.api}: a change to the public
- * surface is a visible decision (regenerate with {@code -Dpq.api.update=true}), and no public
- * signature names an internal type.
- */
-class ApiTest {
-    private static final List<String> PACKAGES = List.of("dev.pq", "dev.pq.spi");
-
-    private static String dump() {
-        return ApiSurface.dump(ApiSurface.types(Path.of("target/classes"), PACKAGES));
+/** pq-core's public API is {@code api/pq-core.api}, and names no internal type. */
+class ApiTest extends ApiContract {
+    @Override
+    protected String module() {
+        return "pq-core";
     }
 
-    @Test
-    void publicSignatures_nameNoInternalType() {
-        assertEquals(List.of(), ApiSurface.leaks(dump()));
-    }
-
-    @Test
-    void publicApi_isTheCommittedDump() {
-        ApiSurface.check(dump(), Path.of("api/pq-core.api"));
+    @Override
+    protected List<String> packages() {
+        return List.of("dev.pq", "dev.pq.spi");
     }
 }

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 
 /**
  * A module's public API as text, one line per public type and member, sorted: what a user can
- * compile against. Each module's {@code ApiTest} compares it with the committed {@code api/*.api}
+ * compile against. {@link ApiContract} compares it with the committed {@code api/*.api}
  * file, so a change to the public surface shows in review as a change to that file (regenerate it
  * with {@code -Dpq.api.update=true}); and it finds internal types leaking into public signatures.
  */
