@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -335,7 +334,7 @@ public final class Queue<T> implements Iterable<Job<T>> {
      */
     @Override
     public Iterator<Job<T>> iterator() {
-        return new Jobs(null);
+        return new QueueIterator<>(this, engine, null);
     }
 
     /**
@@ -351,50 +350,7 @@ public final class Queue<T> implements Iterable<Job<T>> {
         if (idle.isNegative()) {
             throw new IllegalArgumentException("idle must be >= 0: " + idle);
         }
-        return () -> new Jobs(idle);
-    }
-
-    private final class Jobs implements Iterator<Job<T>> {
-        private final Duration idle;
-        private Job<T> next;
-        private boolean done;
-
-        Jobs(Duration idle) {
-            this.idle = idle;
-        }
-
-        @Override
-        public boolean hasNext() {
-            while (next == null && !done) {
-                if (engine.isClosed() || Thread.currentThread().isInterrupted()) {
-                    done = true;
-                    break;
-                }
-                Optional<Job<T>> j;
-                try {
-                    j = get(idle == null ? engine.defaultTimeout() : idle);
-                } catch (PQClosedException e) {
-                    done = true; // closed while waiting: the iteration ends, as documented
-                    break;
-                }
-                if (j.isPresent()) {
-                    next = j.get();
-                } else if (idle != null) {
-                    done = true;
-                }
-            }
-            return next != null;
-        }
-
-        @Override
-        public Job<T> next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException("queue \"" + name + "\" iteration has ended");
-            }
-            Job<T> j = next;
-            next = null;
-            return j;
-        }
+        return () -> new QueueIterator<>(this, engine, idle);
     }
 
     // ---- inspection ----------------------------------------------------------------------------
