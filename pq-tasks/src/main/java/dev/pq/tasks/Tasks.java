@@ -195,17 +195,32 @@ public final class Tasks {
      * classes (which cannot have clients), or for names only known at run time.
      */
     public long enqueue(String taskName, Enqueue options, Object... args) {
-        Objects.requireNonNull(taskName, "taskName");
         Objects.requireNonNull(options, "options");
+        TaskDef def = known(taskName);
+        String queue = queueOf(def, options);
+        return enqueue(def, queue, ArgsCodec.converted(mapper, def, queue, args), options);
+    }
+
+    /**
+     * Checks that {@code args} fit the registered task {@code taskName} as {@link #enqueue(String,
+     * Enqueue, Object...)} would send them (their number, and each converted to its parameter's
+     * type), without enqueueing anything: for validating configuration such as a schedule.
+     *
+     * @throws TaskNotFoundException if no such task is registered
+     * @throws IllegalArgumentException if the arguments do not fit, saying how
+     */
+    public void checkArgs(String taskName, Object... args) {
+        TaskDef def = known(taskName);
+        ArgsCodec.converted(mapper, def, def.queue(), args);
+    }
+
+    private TaskDef known(String taskName) {
+        Objects.requireNonNull(taskName, "taskName");
         Registry.Registered r = registry.find(taskName);
         if (r == null) {
             throw new TaskNotFoundException(taskName, "register it first (known: " + registry.names() + ")");
         }
-        TaskDef def = r.def();
-        String queue = queueOf(def, options);
-        String json = def.jobClass() ? ArgsCodec.jobArgs(mapper, def, queue, args.length == 1 ? args[0] : null)
-                : ArgsCodec.methodArgs(mapper, def, queue, args);
-        return enqueue(def, queue, json, options);
+        return r.def();
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.pq.tasks.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.ClassUtil;
 import dev.pq.SerializationException;
 import dev.pq.tasks.JobContext;
 import java.io.StringWriter;
@@ -48,6 +49,48 @@ public final class ArgsCodec {
             return mapper.writerFor(def.argTypes().get(0)).writeValueAsString(args);
         } catch (Exception e) {
             throw new SerializationException(queue, null, def.signature(), e);
+        }
+    }
+
+    /**
+     * The JSON of {@code args} given by name (a task known only at run time, a schedule file): their
+     * number checked against the task's parameters, and values that are not of a parameter's type
+     * (a map for a record, a string for an Instant) converted to it first.
+     */
+    public static String converted(ObjectMapper mapper, TaskDef def, String queue, Object[] args) {
+        Object[] given = args == null ? new Object[0] : args;
+        List<JavaType> types = def.argTypes();
+        if (def.jobClass()) {
+            if (given.length > 1) {
+                throw new IllegalArgumentException("task " + def.signature() + " takes one argument, got " + given.length);
+            }
+            return jobArgs(mapper, def, queue, convert(mapper, def, types.get(0), given.length == 1 ? given[0] : null));
+        }
+        int stored = serialized(types);
+        if (given.length != stored) {
+            throw new IllegalArgumentException("task " + def.signature() + " takes " + stored + " argument"
+                    + (stored == 1 ? "" : "s") + ", got " + given.length);
+        }
+        Object[] full = new Object[types.size()];
+        for (int i = 0, j = 0; i < types.size(); i++) {
+            if (types.get(i).getRawClass() != JobContext.class) {
+                full[i] = convert(mapper, def, types.get(i), given[j++]);
+            }
+        }
+        return methodArgs(mapper, def, queue, full);
+    }
+
+    private static Object convert(ObjectMapper mapper, TaskDef def, JavaType type, Object value) {
+        if (value == null || type.getRawClass().isInstance(value)
+                || (type.isPrimitive() && ClassUtil.wrapperType(type.getRawClass()).isInstance(value))) {
+            return value;
+        }
+        try {
+            return mapper.convertValue(value, type);
+        } catch (IllegalArgumentException e) {
+            String v = String.valueOf(value);
+            throw new IllegalArgumentException("task " + def.signature() + ": " + (v.length() <= 100 ? v
+                    : v.substring(0, 100) + "...") + " is not a " + type.toCanonical() + ": " + e.getMessage(), e);
         }
     }
 }
