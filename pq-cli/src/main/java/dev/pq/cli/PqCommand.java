@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 /** The root command: {@code pq <command>}. */
 @Command(name = "pq", mixinStandardHelpOptions = true, versionProvider = PqCommand.Version.class,
         description = "pq: a transactional job queue on PostgreSQL.",
-        subcommands = {WorkCommand.class, MigrateCommand.class, StatsCommand.class, FailedCommand.class,
+        subcommands = {WorkCommand.class, MigrateCommand.class, StatsCommand.class, FailedCommand.class, ScheduleCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 runtime failure, 2 usage error.",
                 "The database URL comes from --url or the environment variable " + Main.URL_ENV + "."})
@@ -40,7 +40,7 @@ final class PqCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing command: give one of work, migrate, stats, failed");
+        throw new ParameterException(spec.commandLine(), "Missing command: give one of work, migrate, stats, failed, schedule");
     }
 
     /** The version from the jar manifest. */

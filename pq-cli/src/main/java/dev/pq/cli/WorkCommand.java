@@ -1,7 +1,7 @@
 package dev.pq.cli;
 
 import dev.pq.PQ;
-import dev.pq.tasks.spi.TasksConfigurer;
+import dev.pq.scheduler.Scheduler;
 import dev.pq.tasks.Tasks;
 import dev.pq.tasks.Worker;
 import java.io.PrintWriter;
@@ -85,19 +85,22 @@ final class WorkCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int unknownTaskRetries;
 
+    @Option(names = "--schedule", paramLabel = "FILE",
+            description = "Also host the scheduler (que-scheduler): enqueue the jobs of this schedule file at their "
+                    + "cron times; the file is read again when it changes. Every worker may be given it: one "
+                    + "scheduler job runs, on whichever worker locks it.")
+    java.nio.file.Path schedule;
+
+    @Option(names = "--schedule-zone", paramLabel = "ZONE", defaultValue = "UTC",
+            description = "With --schedule: the zone of entries whose cron names none (default: ${DEFAULT-VALUE}).")
+    String zone;
+
     @Option(names = "--drain",
             description = "Work until the queues have no ready job, then exit 0 (Resque's INTERVAL=0).")
     boolean drain;
 
-    @Option(names = {"--classpath", "--cp"}, paramLabel = "PATH",
-            description = "The application's jars and class directories, separated by '${sys:path.separator}' or "
-                    + "commas, repeatable; dir/* adds every jar in dir.")
-    List<String> classpath = new ArrayList<>();
-
-    @Option(names = "--setup", paramLabel = "CLASS",
-            description = "A dev.pq.tasks.spi.TasksConfigurer with a public no-argument constructor, repeatable. "
-                    + "Without it, every TasksConfigurer that ServiceLoader finds on the class path is used.")
-    List<String> setups = new ArrayList<>();
+    @Mixin
+    AppOptions app;
 
     @Option(names = "--pidfile", paramLabel = "FILE",
             description = "Write the process id here at start; removed at exit.")
@@ -115,41 +118,48 @@ final class WorkCommand implements Callable<Integer> {
         Logger log = LoggerFactory.getLogger(WorkCommand.class);
         PrintWriter out = spec.commandLine().getOut();
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
-        try (UserCode code = UserCode.load(classpath, spec.commandLine())) {
-            List<TasksConfigurer> configurers = code.configurers(setups, spec.commandLine());
-            Thread.currentThread().setContextClassLoader(code.loader());
+        try (AppOptions.Loaded code = app.load(spec.commandLine())) {
+            Thread.currentThread().setContextClassLoader(code.code().loader());
             // threads + locker + listener + completer + heartbeat, and a spare
             try (PQ pq = db.open(Math.max(1, workerCount) + 5)) {
                 Tasks tasks = Tasks.create(pq);
-                Worker worker = build(tasks, s); // the builder checks the settings before the tasks are configured
-                for (TasksConfigurer c : configurers) {
-                    log.info("configuring tasks with {}", c.getClass().getName());
-                    try {
-                        c.configure(tasks);
-                    } catch (RuntimeException | LinkageError e) {
-                        throw new IllegalStateException("the TasksConfigurer " + c.getClass().getName() + " failed: "
-                                + Main.describe(e), e);
+                Worker.Builder builder = builder(tasks, s);
+                code.configure(tasks);
+                if (schedule != null) {
+                    Scheduler scheduler = ScheduleCommand.scheduler(tasks, schedule, zone, spec.commandLine());
+                    scheduler.ensureStarted();
+                    if (!new java.util.HashSet<>(s.queues()).contains("*")) {
+                        List<String> q = new ArrayList<>(s.queues());
+                        q.add(Scheduler.QUEUE); // the scheduler job's queue, worked here too
+                        builder.queues(q);
                     }
+                    log.info("hosting the scheduler: {} ({} entries)", schedule, scheduler.schedule().entries().size());
                 }
-                return run(worker, log, out);
+                return run(build(builder), log, out);
             }
         } finally {
             Thread.currentThread().setContextClassLoader(previous);
         }
     }
 
-    private Worker build(Tasks tasks, Settings s) {
+    /** The worker's builder with the flags' settings; {@link #build} checks them. */
+    private Worker.Builder builder(Tasks tasks, Settings s) {
+        Worker.Builder b = Worker.builder(tasks)
+                .queues(s.queues())
+                .workerCount(workerCount)
+                .workerPriorities(s.priorities().toArray(Integer[]::new))
+                .pollInterval(s.pollInterval())
+                .waitPeriod(s.waitPeriod())
+                .maximumBufferSize(maximumBufferSize)
+                .jobTimeout(s.jobTimeout())
+                .unknownTaskRetries(unknownTaskRetries);
+        build(b); // the builder checks the settings before the tasks are configured
+        return b;
+    }
+
+    private Worker build(Worker.Builder b) {
         try {
-            return Worker.builder(tasks)
-                    .queues(s.queues())
-                    .workerCount(workerCount)
-                    .workerPriorities(s.priorities().toArray(Integer[]::new))
-                    .pollInterval(s.pollInterval())
-                    .waitPeriod(s.waitPeriod())
-                    .maximumBufferSize(maximumBufferSize)
-                    .jobTimeout(s.jobTimeout())
-                    .unknownTaskRetries(unknownTaskRetries)
-                    .build();
+            return b.build();
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage(), e);
         }

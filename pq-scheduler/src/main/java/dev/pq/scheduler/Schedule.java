@@ -122,12 +122,17 @@ public final class Schedule {
             if (!names.add(e.name())) {
                 out.add(new ScheduleProblem(e.name(), null, "a second entry with this name"));
             }
-            try {
-                cron(e, ZoneId.of("UTC"));
-            } catch (Cron.ZoneException x) {
-                out.add(new ScheduleProblem(e.name(), "cron", "bad zone: " + x.getMessage()));
-            } catch (IllegalArgumentException x) {
-                out.add(new ScheduleProblem(e.name(), "cron", x.getMessage()));
+            if (e.cron().isBlank()) {
+                out.add(new ScheduleProblem(e.name(), "cron", "missing: give five fields (minute hour day-of-month "
+                        + "month day-of-week) or @yearly, @monthly, @weekly, @daily, @hourly"));
+            } else if (!e.cron().equals("?")) { // "?": not a string, reported when read
+                try {
+                    cron(e, ZoneId.of("UTC"));
+                } catch (Cron.ZoneException x) {
+                    out.add(new ScheduleProblem(e.name(), "cron", "bad zone: " + x.getMessage()));
+                } catch (IllegalArgumentException x) {
+                    out.add(new ScheduleProblem(e.name(), "cron", x.getMessage()));
+                }
             }
             if (e.queue() != null) {
                 try {

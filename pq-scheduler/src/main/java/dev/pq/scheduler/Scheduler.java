@@ -60,15 +60,11 @@ public final class Scheduler {
         this.engine = Internals.engine(b.tasks.pq());
         this.sql = new SchedulerSql(engine.sql());
         this.zone = b.zone;
+        tasks.register(new ClearAuditJob(sql)); // first: a schedule may name it
         this.schedules = b.schedule != null ? ScheduleSource.of(b.schedule, tasks)
                 : ScheduleSource.of(b.file != null ? b.file : Schedule.defaultLocation(), tasks);
-        SchedulerRun run = new SchedulerRun(tasks, sql, schedules, zone, b.clock);
-        if (!tasks.taskNames().contains(TASK)) {
-            tasks.register(new SchedulerJob(run));
-        }
-        if (!tasks.taskNames().contains(ClearAuditJob.TASK)) {
-            tasks.register(new ClearAuditJob(sql));
-        }
+        // registered again by a later Scheduler on the same tasks: the newest one's schedule runs
+        tasks.register(new SchedulerJob(new SchedulerRun(tasks, sql, schedules, zone, b.clock)));
     }
 
     /** A scheduler over {@code tasks}: the tasks its schedule names must be registered there. */

@@ -75,10 +75,7 @@ public final class ScheduleYaml {
                         + "\"?") + " (known: cron, task or class, queue, priority, args, schedule_type)"));
             }
         }
-        String cron = text(name, node, "cron", problems);
-        if (cron == null && !node.has("cron")) {
-            problems.add(new ScheduleProblem(name, "cron", "missing: give five fields or @daily etc."));
-        }
+        String cron = text(name, node, "cron", problems); // a missing one is reported by Schedule.validate
         if (node.has("task") && node.has("class")) {
             problems.add(new ScheduleProblem(name, "class", "give task or class, not both"));
         }
@@ -101,7 +98,9 @@ public final class ScheduleYaml {
                 problems.add(new ScheduleProblem(name, "schedule_type", "unknown \"" + t + "\": give default or every_event"));
             }
         }
-        return new ScheduleEntry(name, task, cron == null ? "" : cron, queue, priority, args(node.get("args")), type);
+        boolean badCron = node.has("cron") && cron == null; // reported already: not a string
+        return new ScheduleEntry(name, task, cron == null ? (badCron ? "?" : "") : cron, queue, priority,
+                args(node.get("args")), type);
     }
 
     /** A list is the positional arguments; any other value is one argument; absent or null is none. */
