@@ -37,10 +37,7 @@ class SchedulerTest extends SchedulerTestBase {
 
     @Test
     void theFirstRunEnqueuesNothingForThePast_thenEachRunEnqueuesWhatFellDueSince() {
-        Scheduler s = scheduler(HOURLY);
-        assertTrue(s.ensureStarted());
-        worker();
-        runAt("2026-12-01T00:30:00Z"); // the first run: entries start from here
+        start(HOURLY); // the first run, at 00:00:30: entries start from there
         assertEquals(0, count("SELECT count(*) FROM " + schema + ".queue_scheduler_enqueued"));
         runAt("2026-12-01T00:59:59Z");
         assertEquals(0, count("SELECT count(*) FROM " + schema + ".queue_scheduler_enqueued"), "nothing due yet");
@@ -54,9 +51,7 @@ class SchedulerTest extends SchedulerTestBase {
 
     @Test
     void afterAThreeHourOutage_defaultCoalescesIntoOneJob_everyEventEnqueuesEachMatch() {
-        scheduler(HOURLY).ensureStarted();
-        worker();
-        runAt("2026-12-01T00:30:00Z");
+        start(HOURLY);
         runAt("2026-12-01T03:45:00Z"); // every worker was down for 3 h 15 min: 01:00, 02:00, 03:00 missed
         received("daily", 1);
         received("event:each", 3);
@@ -78,7 +73,8 @@ class SchedulerTest extends SchedulerTestBase {
         Scheduler s = Scheduler.builder(tasks).scheduleFile(file).clock(clock).build();
         s.ensureStarted();
         worker();
-        runAt("2026-12-01T00:30:00Z");
+        await("the first run", Duration.ofSeconds(20),
+                () -> count("SELECT count(*) FROM " + schema + ".queue_scheduler_runs") == 1);
         runAt("2026-12-01T01:00:00Z");
         received("daily", 1);
         // a deploy changes the file: a new entry, a changed one; no restart
@@ -135,9 +131,7 @@ class SchedulerTest extends SchedulerTestBase {
                 }
             }
         }).build(), schema);
-        scheduler(HOURLY).ensureStarted();
-        worker();
-        runAt("2026-12-01T00:30:00Z");
+        start(HOURLY);
         now.set(Instant.parse("2026-12-01T03:30:00Z"));
         makeSchedulerDue();
         await("the failed run's retry", Duration.ofSeconds(30),
@@ -150,9 +144,7 @@ class SchedulerTest extends SchedulerTestBase {
 
     @Test
     void aRestoreFromABackup_resumesFromTheBackupsState_enqueuingWhatFellDueAfterItOnce() throws SQLException {
-        scheduler(HOURLY).ensureStarted();
-        worker();
-        runAt("2026-12-01T00:30:00Z");
+        start(HOURLY);
         runAt("2026-12-01T01:30:00Z");
         received("event:each", 1);
         closeWorkers(); // the backup at T = 01:30, taken while no worker runs
@@ -186,14 +178,13 @@ class SchedulerTest extends SchedulerTestBase {
                 .entry("event", e -> e.task("reports.event").cron("* * * * *").everyEvent().args("m"))
                 .entry("clear_audit", e -> e.task("pq.scheduler.clear_audit").cron("0 * * * *").args(2))
                 .build();
-        scheduler(schedule).ensureStarted();
-        worker();
-        runAt("2026-12-01T00:30:00Z");
+        start(schedule);
         for (int m = 31; m <= 59; m++) {
             runAt("2026-12-01T00:" + m + ":00Z");
         }
-        assertEquals(30, count("SELECT count(*) FROM " + schema + ".queue_scheduler_runs"));
-        runAt("2026-12-01T01:00:00Z"); // enqueues the clear-down with the minute's event
+        assertEquals(30, count("SELECT count(*) FROM " + schema + ".queue_scheduler_runs")); // the first and 29
+        now.set(Instant.parse("2026-12-01T01:00:00Z")); // this run enqueues the clear-down with the minute's event
+        makeSchedulerDue();
         await("the audit keeps the newest 2 runs", Duration.ofSeconds(20),
                 () -> count("SELECT count(*) FROM " + schema + ".queue_scheduler_runs") == 2);
         assertEquals(2, scheduler(schedule).runs(10).size());

@@ -192,7 +192,12 @@ public final class Tasks {
 
     /**
      * Enqueues a registered task by name with positional arguments: for {@code @Task} methods of
-     * classes (which cannot have clients), or for names only known at run time.
+     * classes (which cannot have clients), or for names only known at run time (a schedule file).
+     * A method gets exactly as many arguments as it has parameters (its {@code JobContext} aside);
+     * a job class gets the one value given, or the list of them when several are. Values that are
+     * not of a parameter's type (a map for a record, text for an {@code Instant}) are converted to it.
+     *
+     * @throws IllegalArgumentException if the arguments do not fit the task, saying how
      */
     public long enqueue(String taskName, Enqueue options, Object... args) {
         Objects.requireNonNull(options, "options");

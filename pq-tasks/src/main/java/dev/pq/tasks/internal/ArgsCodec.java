@@ -54,17 +54,17 @@ public final class ArgsCodec {
 
     /**
      * The JSON of {@code args} given by name (a task known only at run time, a schedule file): their
-     * number checked against the task's parameters, and values that are not of a parameter's type
-     * (a map for a record, a string for an Instant) converted to it first.
+     * number checked against a method's parameters (a job class's one argument is the value given,
+     * or the list of them when several are), and values that are not of a parameter's type (a map
+     * for a record, a string for an Instant) converted to it first.
      */
     public static String converted(ObjectMapper mapper, TaskDef def, String queue, Object[] args) {
         Object[] given = args == null ? new Object[0] : args;
         List<JavaType> types = def.argTypes();
         if (def.jobClass()) {
-            if (given.length > 1) {
-                throw new IllegalArgumentException("task " + def.signature() + " takes one argument, got " + given.length);
-            }
-            return jobArgs(mapper, def, queue, convert(mapper, def, types.get(0), given.length == 1 ? given[0] : null));
+            // a job class takes one argument: one value is it; several are one list (its type must take a list)
+            Object one = given.length == 0 ? null : given.length == 1 ? given[0] : java.util.Arrays.asList(given);
+            return jobArgs(mapper, def, queue, convert(mapper, def, types.get(0), one));
         }
         int stored = serialized(types);
         if (given.length != stored) {
