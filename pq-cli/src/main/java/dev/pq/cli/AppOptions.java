@@ -47,10 +47,16 @@ final class AppOptions {
         }
     }
 
+    /** The application's code and its configurers; a usage error when there are none. */
     Loaded load(CommandLine cmd) {
+        return load(false, cmd);
+    }
+
+    /** As {@link #load(CommandLine)}, but none found is fine when {@code noneIsFine}. */
+    Loaded load(boolean noneIsFine, CommandLine cmd) {
         UserCode code = UserCode.load(classpath, cmd);
         try {
-            return new Loaded(code, code.configurers(setups, cmd));
+            return new Loaded(code, code.configurers(setups, noneIsFine, cmd));
         } catch (RuntimeException e) {
             try {
                 code.close();

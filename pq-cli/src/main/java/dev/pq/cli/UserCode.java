@@ -100,9 +100,9 @@ final class UserCode implements AutoCloseable {
     /**
      * The configurers: one per {@code --setup} class, or, without any, every one ServiceLoader
      * finds. Usage errors for a class that is missing, is no TasksConfigurer or has no public
-     * no-argument constructor, and when there is nothing at all.
+     * no-argument constructor, and, unless {@code noneIsFine}, when there is nothing at all.
      */
-    List<TasksConfigurer> configurers(List<String> setups, CommandLine cmd) {
+    List<TasksConfigurer> configurers(List<String> setups, boolean noneIsFine, CommandLine cmd) {
         List<TasksConfigurer> out = new ArrayList<>();
         if (!setups.isEmpty()) {
             for (String name : setups) {
@@ -118,7 +118,7 @@ final class UserCode implements AutoCloseable {
             throw new IllegalStateException("cannot load a " + TasksConfigurer.class.getName() + " listed in "
                     + "META-INF/services: " + e.getMessage(), e);
         }
-        if (out.isEmpty()) {
+        if (out.isEmpty() && !noneIsFine) {
             throw new ParameterException(cmd, "No tasks to run: give --setup <class> (a "
                     + TasksConfigurer.class.getName() + "), or put a jar whose META-INF/services/"
                     + TasksConfigurer.class.getName() + " names one on --classpath");
