@@ -207,6 +207,8 @@ final class WorkCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             worker.start();
+            log.info("signals: {} (TERM and INT stop the worker, running jobs getting {} to finish)",
+                    String.join(", ", WorkerSignals.install(worker).describe()), waitPeriod);
             if (drain) {
                 while (!worker.awaitDrained(Duration.ofHours(1))) {
                     log.info("draining: {} jobs processed so far", worker.processed());

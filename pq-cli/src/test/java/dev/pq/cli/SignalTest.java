@@ -57,4 +57,75 @@ class SignalTest extends PgTest {
             p.destroyForcibly();
         }
     }
+
+    private static void kill(String signal, Process p) throws Exception {
+        Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+        assertEquals(0, k.waitFor(), "kill -" + signal);
+    }
+
+    private static void awaitLog(Path log, String text, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(log).contains(text) && System.nanoTime() < deadline && p.isAlive()) {
+            Thread.sleep(20);
+        }
+        assertTrue(Files.readString(log).contains(text), "no <" + text + "> in the log:\n" + Files.readString(log));
+    }
+
+    private Process child(Path dir, Path log) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "work", "--setup", TestSetup.class.getName(), "--schema", schema,
+                "--worker-count", "1", "--wait-period", "30")
+                .directory(dir.toFile())
+                .redirectOutput(dir.resolve("stdout.log").toFile())
+                .redirectError(log.toFile());
+        pb.environment().put(Main.URL_ENV, TestDatabase.url());
+        return pb.start();
+    }
+
+    @Test
+    void usr2_pausesTheWorker_andCont_resumesIt(@TempDir Path dir) throws Exception {
+        Assumptions.assumeFalse(System.getProperty("os.name").startsWith("Windows"), "signals need a POSIX system");
+        Tasks tasks = TestSetup.register(Tasks.create(pq));
+        Path log = dir.resolve("stderr.log");
+        Process p = child(dir, log);
+        try {
+            awaitLog(log, "USR2 pauses", p);
+            kill("USR2", p);
+            awaitLog(log, "this worker is paused", p); // the locker has applied it
+            tasks.enqueue(TestSetup.Sleep.class, 1L);
+            // a negative claim needs time: the notification of the job reaches the worker in milliseconds
+            Thread.sleep(1_000);
+            assertEquals(1, pq.queue("sleep").size(), "a paused worker started a job:\n" + Files.readString(log));
+            assertTrue(!Files.readString(log).contains("sleep job"), Files.readString(log));
+            kill("CONT", p);
+            awaitLog(log, "sleep job", p);
+            awaitLog(log, "resumed", p);
+            assertTrue(p.isAlive(), "pausing and resuming stopped the worker:\n" + Files.readString(log));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void hup_letsTheRunningJobFinishWhateverItTakes_thenExitsZero(@TempDir Path dir) throws Exception {
+        Assumptions.assumeFalse(System.getProperty("os.name").startsWith("Windows"), "signals need a POSIX system");
+        Tasks tasks = TestSetup.register(Tasks.create(pq));
+        Path log = dir.resolve("stderr.log");
+        Process p = child(dir, log);
+        try {
+            awaitLog(log, "HUP finishes", p);
+            tasks.enqueue(TestSetup.Sleep.class, 1_500L);
+            awaitLog(log, "sleep job", p);
+            kill("HUP", p);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the worker did not exit after HUP");
+            String err = Files.readString(log);
+            assertEquals(0, p.exitValue(), err);
+            assertTrue(err.contains("HUP received: finishing the running jobs (1)"), err);
+            assertEquals(0, pq.queue("sleep").size(), "the running job was not allowed to finish: " + err);
+            assertTrue(tasks.admin().failed(null, 10, 0).isEmpty(), err);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
 }

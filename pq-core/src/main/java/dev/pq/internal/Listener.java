@@ -28,6 +28,7 @@ public final class Listener implements Service {
     private final Sql sql;
     private final Map<String, Signal> signals = new ConcurrentHashMap<>();
     private final List<Consumer<String>> observers = new CopyOnWriteArrayList<>();
+    private final List<Runnable> controlObservers = new CopyOnWriteArrayList<>();
     private final CountDownLatch firstListen = new CountDownLatch(1);
     private volatile boolean running;
     private volatile boolean listening;
@@ -56,6 +57,20 @@ public final class Listener implements Service {
     /** Removes a callback added by {@link #addObserver}. */
     public void removeObserver(Consumer<String> observer) {
         observers.remove(observer);
+    }
+
+    /**
+     * Adds a callback for every control message of the table's workers (a queue paused or
+     * resumed), and after a reconnect, when one may have been missed. Called on the listener
+     * thread: keep it short.
+     */
+    public void addControlObserver(Runnable observer) {
+        controlObservers.add(observer);
+    }
+
+    /** Removes a callback added by {@link #addControlObserver}. */
+    public void removeControlObserver(Runnable observer) {
+        controlObservers.remove(observer);
     }
 
     /** True once LISTEN is in place (and not lost since). */
@@ -168,6 +183,10 @@ public final class Listener implements Service {
             return;
         }
         for (PGNotification n : notes) {
+            if (sql.control.equals(n.getName())) {
+                controlObservers.forEach(Runnable::run);
+                continue;
+            }
             Signal s = signals.get(n.getParameter());
             if (s != null) {
                 s.wakeOne();
@@ -183,6 +202,7 @@ public final class Listener implements Service {
         for (Consumer<String> o : observers) {
             o.accept(null);
         }
+        controlObservers.forEach(Runnable::run);
     }
 
     private void closeDedicated() {

@@ -47,10 +47,14 @@ public final class Sql {
     public final String workers;
     /** The quoted, schema-qualified name of the processed/failed counters table (schema version 2). */
     public final String stats;
+    /** The quoted, schema-qualified name of the paused queues table (schema version 5). */
+    public final String paused;
     /** Human-readable qualified name for messages. */
     public final String display;
     /** The NOTIFY channel of this table; the payload is the queue name. */
     public final String channel;
+    /** The NOTIFY channel of the table's workers' control messages (pause and resume). */
+    public final String control;
     /** The first key of the two-int advisory locks on this table's jobs. */
     public final int lockClass;
 
@@ -75,10 +79,12 @@ public final class Sql {
         this.display = schema + "." + table;
         this.workers = qs + ".\"" + table + "_workers\"";
         this.stats = qs + ".\"" + table + "_stats\"";
+        this.paused = qs + ".\"" + table + "_paused\"";
         CRC32 crc = new CRC32();
         crc.update(display.getBytes(StandardCharsets.UTF_8));
         this.lockClass = (int) crc.getValue();
         this.channel = "pq_" + table + "_" + String.format("%08x", crc.getValue());
+        this.control = "pqctl_" + String.format("%08x", crc.getValue());
 
         put = named("put", """
                 WITH job AS (
@@ -134,7 +140,7 @@ public final class Sql {
                                      priority, task, error_count, last_error_message, last_error_backtrace)
                 VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?)""");
         notify = named("notify", "SELECT pg_notify(?, ?)");
-        listen = "LISTEN \"" + channel + "\"";
+        listen = "LISTEN \"" + channel + "\"; LISTEN \"" + control + "\"";
         queues = named("queues", """
                 SELECT queue,
                        count(*) FILTER (WHERE schedule_at IS NULL OR schedule_at <= statement_timestamp()),
@@ -159,7 +165,7 @@ public final class Sql {
 
     /**
      * A named statement of this table: {@code /* pq:name *\/} and {@code text} with its placeholders
-     * filled in: {@code {table}}, {@code {workers}}, {@code {stats}}, {@code {when}},
+     * filled in: {@code {table}}, {@code {workers}}, {@code {stats}}, {@code {paused}}, {@code {when}},
      * {@code {lock_key}}, {@code {lock_objid}}, and {@code {pending}} / {@code {due}} (with
      * {@code .t} for the columns of alias {@code t}, e.g. {@code {pending.t}}).
      */
@@ -168,6 +174,7 @@ public final class Sql {
         parts.put("table", qualified);
         parts.put("workers", workers);
         parts.put("stats", stats);
+        parts.put("paused", paused);
         parts.put("when", WHEN);
         parts.put("lock_key", LOCK_KEY);
         parts.put("lock_objid", LOCK_OBJID);

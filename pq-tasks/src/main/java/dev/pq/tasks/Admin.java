@@ -3,6 +3,8 @@ package dev.pq.tasks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pq.internal.Engine;
+import dev.pq.internal.Identifiers;
+import dev.pq.tasks.internal.Pauses;
 import dev.pq.tasks.internal.TasksDb;
 import dev.pq.tasks.internal.TasksSql;
 import java.sql.Connection;
@@ -28,6 +30,7 @@ import java.util.TreeMap;
  * admin.retryFailed(1234L);         // one
  * admin.retryAllFailed(null);       // all queues
  * admin.counters();                 // processed and failed totals
+ * admin.pause("billing");           // no worker starts its jobs until admin.resume("billing")
  * }</pre>
  */
 public final class Admin {
@@ -189,6 +192,59 @@ public final class Admin {
                 return (long) ps.executeUpdate();
             }
         });
+    }
+
+    /**
+     * Pauses queues for every worker (Resque's pause), {@code *} for every queue: their jobs stay
+     * put and can still be enqueued, running jobs finish, jobs waiting in a worker's buffer are
+     * released. Kept in the database (it outlives worker restarts) and told to every worker at
+     * once; a worker that missed it sees it at its next poll. Returns how many were not paused yet.
+     */
+    public int pause(String... queues) {
+        String[] names = queueNames("pause", queues);
+        return query("pausing " + String.join(", ", names), c -> change(c, sql.pause, names));
+    }
+
+    /**
+     * Resumes paused queues; {@code *} resumes every queue (removing every pause, each queue's
+     * too). Workers look for their jobs at once. Returns how many pauses were removed.
+     */
+    public int resume(String... queues) {
+        String[] names = queueNames("resume", queues);
+        if (Arrays.asList(names).contains(PausedQueue.ALL)) {
+            return query("resuming every queue", c -> change(c, sql.resumeAll, null));
+        }
+        return query("resuming " + String.join(", ", names), c -> change(c, sql.resume, names));
+    }
+
+    /** The paused queues ({@code *}: every queue), by name. */
+    public List<PausedQueue> paused() {
+        return query("reading the paused queues", c -> Pauses.read(db, c));
+    }
+
+    private int change(Connection c, String statement, String[] names) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(statement)) {
+            int i = 1;
+            if (names != null) {
+                ps.setArray(i++, c.createArrayOf("text", names));
+            }
+            ps.setString(i, engine.sql().control);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static String[] queueNames(String what, String[] queues) {
+        if (queues == null || queues.length == 0) {
+            throw new IllegalArgumentException("give the queues to " + what + ", or * for every queue");
+        }
+        String[] out = queues.clone();
+        for (String q : out) {
+            Identifiers.queueName(q);
+        }
+        return out;
     }
 
     private interface Work<R> {

@@ -10,6 +10,7 @@ import dev.pq.tasks.internal.Heartbeat;
 import dev.pq.tasks.internal.JobRunner;
 import dev.pq.tasks.internal.LockedJob;
 import dev.pq.tasks.internal.Locker;
+import dev.pq.tasks.internal.Pauses;
 import dev.pq.tasks.internal.PickupCheck;
 import dev.pq.tasks.internal.QueueList;
 import dev.pq.tasks.internal.TasksDb;
@@ -58,6 +59,7 @@ public final class Worker implements AutoCloseable {
     private final QueueList queueList;
     private final Buffer buffer;
     private final Locker locker;
+    private final Pauses pauses;
     private final Completer completer;
     private final JobRunner runner;
     private final WorkerThreads threads;
@@ -85,8 +87,9 @@ public final class Worker implements AutoCloseable {
         String tag = "pq-worker-" + id.substring(id.length() - 8);
         Wakeup wakeup = new Wakeup(); // the buffer wakes the locker through it: neither holds the other
         this.buffer = new Buffer(wakeup, queueList.order());
-        this.locker = new Locker(db, queueList, buffer, wakeup, cfg.maximumBufferSize(), cfg.pollInterval().toNanos(),
-                tag + "-locker");
+        this.pauses = new Pauses(db);
+        this.locker = new Locker(db, queueList, buffer, wakeup, pauses, cfg.maximumBufferSize(),
+                cfg.pollInterval().toNanos(), tag + "-locker");
         this.completer = new Completer(db, locker::release, () -> wakeup.wake(true), tag + "-completer");
         Executor executor = new Executor(tasks.registry(), tasks.mapper(), cfg.middleware(), tasks.listeners(),
                 "the job was marked failed, not retried: fix the payload or the task's parameters, then retry it");
@@ -140,6 +143,44 @@ public final class Worker implements AutoCloseable {
                 cfg.waitPeriod(), cfg.maximumBufferSize(), cfg.jobTimeout(), cfg.unknownTaskRetries(),
                 tasks.registry().names());
         return this;
+    }
+
+    /**
+     * Stops this worker alone from starting jobs (Resque's {@code USR2}): running jobs finish,
+     * jobs waiting in its buffer are released for other workers, and it keeps its place in the
+     * registry until {@link #resume()}. To pause queues for every worker, use {@link Admin#pause}.
+     */
+    public void pause() {
+        pauses.local(true);
+        locker.wake(true);
+    }
+
+    /** Lets this worker start jobs again after {@link #pause()} (Resque's {@code CONT}). */
+    public void resume() {
+        pauses.local(false);
+        locker.wake(true);
+    }
+
+    /** True while this worker is paused by {@link #pause()}. */
+    public boolean paused() {
+        return pauses.local();
+    }
+
+    /** Whether this worker knows {@code queue} is paused now (for tests: a signal, not a sleep). */
+    boolean obeysPause(String queue) {
+        return pauses.paused(queue);
+    }
+
+    /** Jobs running in this worker now. */
+    public int running() {
+        return runner.running().size();
+    }
+
+    /** Waits until no job runs in this worker (with {@link #pause()}: until the running ones have finished). */
+    public void awaitIdle() throws InterruptedException {
+        while (!runner.idle() || !completer.idle()) {
+            Thread.sleep(20);
+        }
     }
 
     /** Jobs this worker completed or failed so far. */

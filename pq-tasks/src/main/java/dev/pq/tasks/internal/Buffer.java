@@ -144,6 +144,19 @@ public final class Buffer {
         return dropped;
     }
 
+    /** Removes and returns the waiting jobs of queues {@code paused} says must not start (their locks must be released). */
+    public synchronized List<LockedJob> removePaused(Pauses paused) {
+        List<LockedJob> out = new ArrayList<>();
+        for (Iterator<LockedJob> it = jobs.iterator(); it.hasNext(); ) {
+            LockedJob j = it.next();
+            if (paused.paused(j.queue())) {
+                out.add(j);
+                it.remove();
+            }
+        }
+        return out;
+    }
+
     /** Removes and returns every waiting job (their locks must be released). */
     public synchronized List<LockedJob> clear() {
         List<LockedJob> out = new ArrayList<>(jobs);

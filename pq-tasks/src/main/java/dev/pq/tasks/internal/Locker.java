@@ -39,6 +39,8 @@ public final class Locker implements Service {
     private final long pollNanos;
     private final LockerSession session;
     private final Consumer<String> observer;
+    private final Runnable controlObserver;
+    private final Pauses pauses;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     private final Wakeup wakeup;
     private final Thread thread;
@@ -50,9 +52,10 @@ public final class Locker implements Service {
     private record Round(int locked, boolean more) {
     }
 
-    public Locker(TasksDb db, QueueList queues, Buffer buffer, Wakeup wakeup, int bufferSize, long pollNanos,
-                  String name) {
+    public Locker(TasksDb db, QueueList queues, Buffer buffer, Wakeup wakeup, Pauses pauses, int bufferSize,
+                  long pollNanos, String name) {
         this.db = db;
+        this.pauses = pauses;
         this.wakeup = wakeup;
         this.queues = queues;
         this.buffer = buffer;
@@ -67,6 +70,10 @@ public final class Locker implements Service {
                 wake(true);
             }
         };
+        this.controlObserver = () -> {
+            pauses.markStale();
+            wake(true);
+        };
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
     }
@@ -79,10 +86,12 @@ public final class Locker implements Service {
         try {
             session.connect();
             refreshQueues();
+            pauses.refreshIfStale(session.connection());
         } catch (SQLException e) {
             throw db.engine().translate(e, "connecting the worker's locker");
         }
         db.engine().listener().addObserver(observer);
+        db.engine().listener().addControlObserver(controlObserver);
         db.engine().listener().start();
         thread.start();
     }
@@ -131,9 +140,17 @@ public final class Locker implements Service {
             try {
                 if (session.reconnectIfNeeded()) {
                     refreshQueues();
+                    pauses.markStale();
                     nextPoll = 0;
                 }
                 session.checkIfSuspected();
+                if (pauses.refreshIfStale(session.connection())) {
+                    List<LockedJob> held = buffer.removePaused(pauses); // paused: they stay put, for anyone
+                    if (!held.isEmpty()) {
+                        session.giveBack(held);
+                    }
+                    wakeup.markNews();
+                }
                 session.releasePending();
                 long waitNanos;
                 if (lockingStopped) {
@@ -144,6 +161,7 @@ public final class Locker implements Service {
                         if (queues.hasGlobs()) {
                             refreshQueues();
                         }
+                        pauses.markStale(); // read at the next turn: a missed notification costs one poll
                         nextPoll = now + pollNanos;
                         wakeup.markNews();
                     }
@@ -210,9 +228,9 @@ public final class Locker implements Service {
 
     /** Locks up to {@code capacity} jobs and buffers them. */
     private Round lockSome(int capacity) throws SQLException {
-        List<String> list = queues.expand(known);
+        List<String> list = pauses.runnable(queues.expand(known));
         if (list.isEmpty()) {
-            drained = true;
+            drained = !pauses.local(); // queues paused for every worker have nothing runnable; a paused worker waits
             return new Round(0, false);
         }
         // One read: with idle() and maxIdleThreshold() as two calls, a thread taking a job in
@@ -270,6 +288,7 @@ public final class Locker implements Service {
         stopping = true;
         wake(false);
         db.engine().listener().removeObserver(observer);
+        db.engine().listener().removeControlObserver(controlObserver);
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

@@ -53,6 +53,10 @@ public final class TasksSql {
     public final String deleteFailed;
     public final String deleteAllFailed;
     public final String stats;
+    public final String pause;
+    public final String resume;
+    public final String resumeAll;
+    public final String paused;
 
     public TasksSql(Sql core) {
         this.core = core;
@@ -206,5 +210,20 @@ public final class TasksSql {
                 DELETE FROM {table} WHERE failed_at IS NOT NULL AND finished_at IS NULL
                   AND (CAST(? AS text) IS NULL OR queue = ?)""");
         stats = core.named("stats", "SELECT name, value FROM {stats}");
+
+        // Pauses: rows of {paused} ('*' is every queue), each change told to every worker on the
+        // control channel in the same transaction; workers also read them at every poll.
+        pause = core.named("pause", """
+                WITH p AS (
+                  INSERT INTO {paused} (queue) SELECT DISTINCT unnest(CAST(? AS text[]))
+                  ON CONFLICT (queue) DO NOTHING RETURNING queue)
+                SELECT count(*), (SELECT pg_notify(?, 'pause')) FROM p""");
+        resume = core.named("resume", """
+                WITH r AS (DELETE FROM {paused} WHERE queue = ANY(CAST(? AS text[])) RETURNING queue)
+                SELECT count(*), (SELECT pg_notify(?, 'resume')) FROM r""");
+        resumeAll = core.named("resumeAll", """
+                WITH r AS (DELETE FROM {paused} RETURNING queue)
+                SELECT count(*), (SELECT pg_notify(?, 'resume')) FROM r""");
+        paused = core.named("paused", "SELECT queue, paused_at FROM {paused} ORDER BY queue");
     }
 }
