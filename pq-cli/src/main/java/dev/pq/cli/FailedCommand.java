@@ -71,6 +71,10 @@ final class FailedCommand implements Callable<Integer> {
                 description = "Skip the first N jobs (default: ${DEFAULT-VALUE}).")
         int offset;
 
+        @Option(names = "--cancelled", description = "List the cancelled jobs instead (pq cancel); their "
+                + "retry and delete take the same IDs.")
+        boolean cancelled;
+
         @Option(names = "--width", paramLabel = "N", defaultValue = "60",
                 description = "Cut the last error message to N characters (default: ${DEFAULT-VALUE}).")
         int width;
@@ -90,18 +94,20 @@ final class FailedCommand implements Callable<Integer> {
 
         @Override
         int run(Admin admin, PrintWriter out, PrintWriter err) {
-            List<FailedJob> jobs = admin.failed(queue, limit, offset);
+            List<FailedJob> jobs = cancelled ? admin.cancelled(queue, limit, offset) : admin.failed(queue, limit, offset);
+            String kind = cancelled ? "cancelled" : "failed";
             if (jobs.isEmpty()) {
-                out.println("no failed jobs" + (queue == null ? "" : " in queue " + queue));
+                out.println("no " + kind + " jobs" + (queue == null ? "" : " in queue " + queue));
                 return 0;
             }
-            Table t = new Table("id", "queue", "task", "errors", "failed at", "last error");
+            Table t = cancelled ? new Table("id", "queue", "task", "errors", "cancelled at", "reason")
+                    : new Table("id", "queue", "task", "errors", "failed at", "last error");
             for (FailedJob j : jobs) {
                 t.row(j.id(), j.queue(), j.task(), j.errorCount(), j.failedAt(),
                         Table.abbreviate(j.lastErrorMessage(), width));
             }
             t.print(out);
-            out.println(jobs.size() + " failed jobs shown" + (jobs.size() == limit ? " (more with --offset "
+            out.println(jobs.size() + " " + kind + " jobs shown" + (jobs.size() == limit ? " (more with --offset "
                     + (offset + limit) + ")" : ""));
             return 0;
         }

@@ -28,7 +28,7 @@ public final class Listener implements Service {
     private final Sql sql;
     private final Map<String, Signal> signals = new ConcurrentHashMap<>();
     private final List<Consumer<String>> observers = new CopyOnWriteArrayList<>();
-    private final List<Runnable> controlObservers = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> controlObservers = new CopyOnWriteArrayList<>();
     private final CountDownLatch firstListen = new CountDownLatch(1);
     private volatile boolean running;
     private volatile boolean listening;
@@ -60,16 +60,16 @@ public final class Listener implements Service {
     }
 
     /**
-     * Adds a callback for every control message of the table's workers (a queue paused or
-     * resumed), and after a reconnect, when one may have been missed. Called on the listener
-     * thread: keep it short.
+     * Adds a callback for every control message of the table's workers (its argument is the
+     * message: {@code pause}, {@code resume}, {@code cancel <id>}; null after a reconnect, when
+     * one may have been missed). Called on the listener thread: keep it short.
      */
-    public void addControlObserver(Runnable observer) {
+    public void addControlObserver(Consumer<String> observer) {
         controlObservers.add(observer);
     }
 
     /** Removes a callback added by {@link #addControlObserver}. */
-    public void removeControlObserver(Runnable observer) {
+    public void removeControlObserver(Consumer<String> observer) {
         controlObservers.remove(observer);
     }
 
@@ -184,7 +184,9 @@ public final class Listener implements Service {
         }
         for (PGNotification n : notes) {
             if (sql.control.equals(n.getName())) {
-                controlObservers.forEach(Runnable::run);
+                for (Consumer<String> o : controlObservers) {
+                    o.accept(n.getParameter());
+                }
                 continue;
             }
             Signal s = signals.get(n.getParameter());
@@ -202,7 +204,9 @@ public final class Listener implements Service {
         for (Consumer<String> o : observers) {
             o.accept(null);
         }
-        controlObservers.forEach(Runnable::run);
+        for (Consumer<String> o : controlObservers) {
+            o.accept(null);
+        }
     }
 
     private void closeDedicated() {

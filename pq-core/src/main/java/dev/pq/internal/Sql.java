@@ -49,6 +49,9 @@ public final class Sql {
     public final String stats;
     /** The quoted, schema-qualified name of the paused queues table (schema version 5). */
     public final String paused;
+    /** The quoted, schema-qualified names of the stats-over-time tables (schema version 5). */
+    public final String series;
+    public final String depth;
     /** Human-readable qualified name for messages. */
     public final String display;
     /** The NOTIFY channel of this table; the payload is the queue name. */
@@ -80,6 +83,8 @@ public final class Sql {
         this.workers = qs + ".\"" + table + "_workers\"";
         this.stats = qs + ".\"" + table + "_stats\"";
         this.paused = qs + ".\"" + table + "_paused\"";
+        this.series = qs + ".\"" + table + "_stats_series\"";
+        this.depth = qs + ".\"" + table + "_stats_depth\"";
         CRC32 crc = new CRC32();
         crc.update(display.getBytes(StandardCharsets.UTF_8));
         this.lockClass = (int) crc.getValue();
@@ -165,7 +170,7 @@ public final class Sql {
 
     /**
      * A named statement of this table: {@code /* pq:name *\/} and {@code text} with its placeholders
-     * filled in: {@code {table}}, {@code {workers}}, {@code {stats}}, {@code {paused}}, {@code {when}},
+     * filled in: {@code {table}}, {@code {workers}}, {@code {stats}}, {@code {paused}}, {@code {series}}, {@code {depth}}, {@code {when}},
      * {@code {lock_key}}, {@code {lock_objid}}, and {@code {pending}} / {@code {due}} (with
      * {@code .t} for the columns of alias {@code t}, e.g. {@code {pending.t}}).
      */
@@ -175,6 +180,8 @@ public final class Sql {
         parts.put("workers", workers);
         parts.put("stats", stats);
         parts.put("paused", paused);
+        parts.put("series", series);
+        parts.put("depth", depth);
         parts.put("when", WHEN);
         parts.put("lock_key", LOCK_KEY);
         parts.put("lock_objid", LOCK_OBJID);

@@ -113,7 +113,11 @@ class SchedulerTest extends SchedulerTestBase {
                 () -> exec("UPDATE " + table() + " SET failed_at = now() WHERE task = 'pq.scheduler'"));
         assertThrows(IllegalStateException.class, () -> exec("INSERT INTO " + table()
                 + " (queue, task, data) VALUES ('pq_scheduler', 'pq.scheduler', '{}')"), "a second one is refused too");
-        assertEquals(1, pendingOf("pq.scheduler"));
+        long id = queryLong("SELECT id FROM " + table() + " WHERE task = 'pq.scheduler'");
+        dev.pq.PQException cancel = assertThrows(dev.pq.PQException.class, () -> tasks.admin().cancel(id, "no"));
+        assertTrue(String.valueOf(cancel.getMessage()).contains("cannot be removed")
+                || String.valueOf(cancel.getCause()).contains("cannot be removed"), cancel.toString());
+        assertEquals(1, pendingOf("pq.scheduler"), "cancelling it is refused like deleting it");
 
         s.remove(); // on purpose
         assertEquals(0, pendingOf("pq.scheduler"));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pq.internal.Engine;
 import dev.pq.internal.Identifiers;
 import dev.pq.tasks.internal.Pauses;
+import dev.pq.tasks.internal.SeriesReader;
 import dev.pq.tasks.internal.TasksDb;
 import dev.pq.tasks.internal.TasksSql;
 import java.sql.Connection;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -31,6 +33,7 @@ import java.util.TreeMap;
  * admin.retryAllFailed(null);       // all queues
  * admin.counters();                 // processed and failed totals
  * admin.pause("billing");           // no worker starts its jobs until admin.resume("billing")
+ * admin.cancel(1234L, "duplicate"); // a waiting job will not run; a running one is interrupted
  * }</pre>
  */
 public final class Admin {
@@ -122,15 +125,29 @@ public final class Admin {
 
     /** Failed jobs of a queue (null: all queues), oldest failure first. */
     public List<FailedJob> failed(String queue, int limit, int offset) {
+        return ended(false, queue, limit, offset);
+    }
+
+    /**
+     * Cancelled jobs of a queue (null: all queues), oldest first: each a {@link FailedJob} whose
+     * {@code lastErrorMessage} is the reason given and {@code failedAt} when it was cancelled.
+     * {@link #retryFailed(long)} and {@link #deleteFailed(long)} take their ids too.
+     */
+    public List<FailedJob> cancelled(String queue, int limit, int offset) {
+        return ended(true, queue, limit, offset);
+    }
+
+    private List<FailedJob> ended(boolean cancelled, String queue, int limit, int offset) {
         if (limit < 0 || offset < 0) {
             throw new IllegalArgumentException("limit and offset must be >= 0: " + limit + ", " + offset);
         }
-        return query("listing failed jobs", c -> {
+        return query(cancelled ? "listing cancelled jobs" : "listing failed jobs", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.failedJobs)) {
-                ps.setString(1, queue);
+                ps.setBoolean(1, cancelled);
                 ps.setString(2, queue);
-                ps.setInt(3, limit);
-                ps.setInt(4, offset);
+                ps.setString(3, queue);
+                ps.setInt(4, limit);
+                ps.setInt(5, offset);
                 List<FailedJob> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -144,7 +161,45 @@ public final class Admin {
         });
     }
 
-    /** Makes one failed job ready again, with its error count reset; false if it is not failed. */
+    /** What {@link #cancel(long, String)} did. */
+    public enum Cancel {
+        /** The job was waiting (ready or scheduled): it is cancelled, it will not run. */
+        WAITING,
+        /** The job was running: it is cancelled, and its worker was told to interrupt it; nothing of the run commits. */
+        RUNNING,
+        /** No pending job has this id: it finished, failed, was cancelled or deleted, or never existed. */
+        NOT_PENDING
+    }
+
+    /**
+     * Cancels a job (Resque's "kill the job, keep the worker"). A waiting job is cancelled at once.
+     * A running one is marked cancelled too, and the worker running it interrupts its thread (told
+     * through NOTIFY) and keeps working; if the job ignores the interrupt it is abandoned after 5 s,
+     * as on a timeout. Its completion can never commit (its row changed), so writes it made through
+     * {@code job.connection()} roll back. Cancelled jobs are kept: {@link #cancelled}, and
+     * {@link #retryFailed(long)} runs one again. The scheduler's own job cannot be cancelled.
+     *
+     * @param reason kept as the job's last error message (null: "cancelled")
+     */
+    public Cancel cancel(long id, String reason) {
+        String why = reason == null || reason.isBlank() ? "cancelled" : "cancelled: " + reason.strip();
+        return query("cancelling job " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.cancel)) {
+                ps.setString(1, why.length() > 4000 ? why.substring(0, 4000) : why);
+                ps.setLong(2, id);
+                ps.setLong(3, Integer.toUnsignedLong(engine.sql().lockClass));
+                ps.setString(4, engine.sql().control);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Cancel.NOT_PENDING;
+                    }
+                    return rs.getBoolean(2) ? Cancel.RUNNING : Cancel.WAITING;
+                }
+            }
+        });
+    }
+
+    /** Makes one failed (or cancelled) job ready again, with its error count reset; false if it is neither. */
     public boolean retryFailed(long id) {
         return query("retrying failed job " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.retryFailed)) {
@@ -173,7 +228,7 @@ public final class Admin {
         });
     }
 
-    /** Deletes one failed job; false if it is not failed. */
+    /** Deletes one failed (or cancelled) job; false if it is neither. */
     public boolean deleteFailed(long id) {
         return query("deleting failed job " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.deleteFailed)) {
@@ -185,10 +240,20 @@ public final class Admin {
 
     /** Deletes every failed job of a queue (null: all queues); returns how many. */
     public long deleteAllFailed(String queue) {
-        return query("deleting failed jobs", c -> {
+        return deleteAll(false, queue);
+    }
+
+    /** Deletes every cancelled job of a queue (null: all queues); returns how many. */
+    public long deleteAllCancelled(String queue) {
+        return deleteAll(true, queue);
+    }
+
+    private long deleteAll(boolean cancelled, String queue) {
+        return query(cancelled ? "deleting cancelled jobs" : "deleting failed jobs", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.deleteAllFailed)) {
-                ps.setString(1, queue);
+                ps.setBoolean(1, cancelled);
                 ps.setString(2, queue);
+                ps.setString(3, queue);
                 return (long) ps.executeUpdate();
             }
         });
@@ -245,6 +310,32 @@ public final class Admin {
             Identifiers.queueName(q);
         }
         return out;
+    }
+
+    /**
+     * Stats over time: one bucket per minute or hour in {@code [from, to)} that had runs ending in
+     * it, summed over {@code queue} and {@code task} (null: every one). Workers write them at their
+     * heartbeat, so the newest bucket lags by up to a heartbeat interval.
+     */
+    public List<StatsBucket> stats(StatsBucket.Size size, Instant from, Instant to, String queue, String task) {
+        Objects.requireNonNull(size, "size");
+        checkRange(from, to);
+        return query("reading the stats series", c -> SeriesReader.stats(db, c, size, from, to, queue, task));
+    }
+
+    /** Queue depths sampled in {@code [from, to)}, a minute or an hour apart, per queue ({@code queue} null: every one). */
+    public List<DepthSample> depth(StatsBucket.Size size, Instant from, Instant to, String queue) {
+        Objects.requireNonNull(size, "size");
+        checkRange(from, to);
+        return query("reading the queue depths", c -> SeriesReader.depth(db, c, size, from, to, queue));
+    }
+
+    private static void checkRange(Instant from, Instant to) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        if (!from.isBefore(to)) {
+            throw new IllegalArgumentException("from must be before to: " + from + ", " + to);
+        }
     }
 
     private interface Work<R> {

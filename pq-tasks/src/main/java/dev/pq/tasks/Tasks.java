@@ -291,7 +291,8 @@ public final class Tasks {
     }
 
     private void runInline(TaskDef def, String queue, int priority, String json, Connection given) {
-        LockedJob job = new LockedJob(0, queue, priority, def.name(), json, null, 0, Instant.now(clock), null, 0, System.nanoTime());
+        Instant now = Instant.now(clock);
+        LockedJob job = new LockedJob(0, queue, priority, def.name(), json, null, 0, now, null, now, 0, System.nanoTime());
         Context ctx = new Context(job, Internals.engine(pq), given);
         try {
             inlineExecutor.run(ctx);

@@ -4,6 +4,7 @@ import dev.pq.internal.Engine;
 import dev.pq.internal.Internals;
 import dev.pq.internal.Service;
 import dev.pq.tasks.internal.Buffer;
+import dev.pq.tasks.internal.Cancels;
 import dev.pq.tasks.internal.Completer;
 import dev.pq.tasks.internal.Executor;
 import dev.pq.tasks.internal.Heartbeat;
@@ -13,6 +14,7 @@ import dev.pq.tasks.internal.Locker;
 import dev.pq.tasks.internal.Pauses;
 import dev.pq.tasks.internal.PickupCheck;
 import dev.pq.tasks.internal.QueueList;
+import dev.pq.tasks.internal.StatsSeries;
 import dev.pq.tasks.internal.TasksDb;
 import dev.pq.tasks.internal.Wakeup;
 import dev.pq.tasks.internal.Watchdog;
@@ -93,8 +95,9 @@ public final class Worker implements AutoCloseable {
         this.completer = new Completer(db, locker::release, () -> wakeup.wake(true), tag + "-completer");
         Executor executor = new Executor(tasks.registry(), tasks.mapper(), cfg.middleware(), tasks.listeners(),
                 "the job was marked failed, not retried: fix the payload or the task's parameters, then retry it");
+        StatsSeries series = new StatsSeries(cfg.statsMinutes(), cfg.statsHours());
         this.runner = new JobRunner(db, executor, completer, locker, new PickupCheck(db, buffer, locker), tasks.clock(),
-                tasks.listeners(), cfg);
+                tasks.listeners(), cfg, series);
         this.threads = new WorkerThreads(buffer, runner, locker, cfg);
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, tag + "-heartbeat");
@@ -103,9 +106,10 @@ public final class Worker implements AutoCloseable {
         });
         this.watchdog = new Watchdog(runner, threads::replace, scheduler);
         this.heartbeat = new Heartbeat(db, tasks.mapper(),
-                new Heartbeat.Identity(id, host, pid, queueList.entries(), cfg.workerCount()), locker, runner, cfg,
-                scheduler);
-        this.services = List.of(completer, threads, locker, heartbeat, watchdog);
+                new Heartbeat.Identity(id, host, pid, queueList.entries(), cfg.workerCount()), locker, runner, series,
+                cfg, scheduler);
+        // cancels first: it listens on the control channel the locker's start opens
+        this.services = List.of(new Cancels(engine.listener(), runner), completer, threads, locker, heartbeat, watchdog);
     }
 
     /** This worker's registry id ({@code host:pid:suffix}). */
@@ -306,6 +310,8 @@ public final class Worker implements AutoCloseable {
         private Duration jobTimeout = Duration.ofMinutes(30);
         private Duration heartbeatInterval = Duration.ofSeconds(5);
         private int unknownTaskRetries = 15;
+        private Duration statsMinutes = Duration.ofDays(1);
+        private Duration statsHours = Duration.ofDays(30);
         private final List<Middleware> middleware = new ArrayList<>();
         private boolean handleSignals;
 
@@ -390,6 +396,16 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long the stats series ({@link Admin#stats}) keeps its minute buckets and its hour
+         * buckets (default 1 day and 30 days). Every worker prunes: the shortest setting wins.
+         */
+        public Builder statsRetention(Duration minuteBuckets, Duration hourBuckets) {
+            this.statsMinutes = minuteBuckets;
+            this.statsHours = hourBuckets;
+            return this;
+        }
+
         /** Close the worker gracefully on SIGTERM/SIGINT (a JVM shutdown hook). Default false. */
         public Builder handleSignals(boolean handleSignals) {
             this.handleSignals = handleSignals;
@@ -403,7 +419,7 @@ public final class Worker implements AutoCloseable {
         public Worker build() {
             return new Worker(tasks, new WorkerConfig(queues, workerCount, workerPriorities, pollInterval, waitPeriod,
                     maximumBufferSize, jobTimeout, heartbeatInterval, unknownTaskRetries, middleware, handleSignals,
-                    Admin.DEAD_AFTER));
+                    Admin.DEAD_AFTER, statsMinutes, statsHours));
         }
     }
 }

@@ -10,7 +10,8 @@ public final class Execution {
     final TaskDef def;
     final Thread thread;
     final Instant since;
-    final long deadline;
+    /** When the watchdog interrupts it: its timeout, or now once it is cancelled. */
+    volatile long deadline;
     final Context ctx;
     final int threshold;
     /** Set by whoever decides the run's fate first: its own thread, the watchdog, or shutdown. */
@@ -18,6 +19,8 @@ public final class Execution {
     volatile boolean interrupted;
     /** Interrupted by shutdown, not by its timeout. */
     volatile boolean stopping;
+    /** Cancelled (Admin.cancel): its row is already marked cancelled; it is interrupted and, if it ignores that, abandoned. */
+    volatile boolean cancelled;
 
     Execution(LockedJob job, TaskDef def, Thread thread, Instant since, long deadline, Context ctx, int threshold) {
         this.job = job;
@@ -44,6 +47,18 @@ public final class Execution {
     /** Shutdown interrupts the run: it goes back to the queue without an error if it stops. */
     public void stopForShutdown() {
         stopping = true;
+        interrupted = true;
+        thread.interrupt();
+    }
+
+    /**
+     * Cancels the run: its thread is interrupted now; if it ignores that, the watchdog abandons it
+     * after its grace, as for a timeout. Whatever it does, its completion cannot commit: the row
+     * it started from was changed by the cancel.
+     */
+    public void cancel() {
+        cancelled = true;
+        deadline = System.nanoTime();
         interrupted = true;
         thread.interrupt();
     }

@@ -18,11 +18,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker's row in the registry: refreshed with the jobs running now and the counters, the
- * counters added to the totals, dead workers pruned; and removed when the worker stops. Run every
+ * counters added to the totals and the stats series, dead workers pruned; and removed when the
+ * worker stops. Run every
  * heartbeat interval by the worker's scheduler, and once more at close.
  */
 public final class Heartbeat implements Runnable, Service {
     private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
+    /** How often a worker prunes the stats series and samples the depth. */
+    private static final long MAINTAIN_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     /** Who this worker is, as the registry shows it. */
     public record Identity(String id, String host, long pid, List<String> queues, int workerCount) {
@@ -40,10 +43,13 @@ public final class Heartbeat implements Runnable, Service {
     private volatile ScheduledFuture<?> schedule;
     private long flushedProcessed;
     private long flushedFailed;
+    private final StatsSeries series;
+    private long maintainedAt = System.nanoTime() - MAINTAIN_NANOS;
     private volatile boolean quiet;
 
-    public Heartbeat(TasksDb db, ObjectMapper mapper, Identity me, Locker locker, JobRunner runner, WorkerConfig config,
-                     ScheduledExecutorService scheduler) {
+    public Heartbeat(TasksDb db, ObjectMapper mapper, Identity me, Locker locker, JobRunner runner, StatsSeries series,
+                     WorkerConfig config, ScheduledExecutorService scheduler) {
+        this.series = series;
         this.engine = db.engine();
         this.db = db;
         this.mapper = mapper;
@@ -95,6 +101,11 @@ public final class Heartbeat implements Runnable, Service {
                 }
                 flushedProcessed = p;
                 flushedFailed = f;
+            }
+            series.flush(db, c);
+            if (System.nanoTime() - maintainedAt >= MAINTAIN_NANOS) {
+                maintainedAt = System.nanoTime();
+                series.maintain(db, c);
             }
             try (PreparedStatement ps = c.prepareStatement(db.sql().pruneWorkers)) {
                 ps.setLong(1, deadAfter.toMillis());

@@ -45,9 +45,11 @@ public final class JobRunner {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong lostRaces = new AtomicLong();
     private final ConnectionLoss connectionLoss = new ConnectionLoss();
+    private final StatsSeries series;
 
     public JobRunner(TasksDb db, Executor executor, Completer completer, Locker locker, PickupCheck pickup, Clock clock,
-                     Collection<JobListener> listeners, WorkerConfig settings) {
+                     Collection<JobListener> listeners, WorkerConfig settings, StatsSeries series) {
+        this.series = series;
         this.engine = db.engine();
         this.db = db;
         this.executor = executor;
@@ -106,6 +108,10 @@ public final class JobRunner {
                 return false;
             }
             ctx.rollbackQuietly();
+            if (ex.cancelled) {
+                cancelled(ex);
+                return true;
+            }
             if (ex.stopping) {
                 // Interrupted by shutdown: not the job's fault. Its writes were rolled back; it goes
                 // back to the queue as it was and runs again (Que's behaviour), no error counted.
@@ -134,6 +140,7 @@ public final class JobRunner {
             completer.submit(new Completer.Done(job.id(), job.version(), ctx.outcome(), retryAt));
             connectionLoss.settled(job.id());
             processed.incrementAndGet();
+            series.record(job, ex.since, StatsSeries.Outcome.DONE);
             return;
         }
         try {
@@ -147,13 +154,18 @@ public final class JobRunner {
             };
             if (changed.isEmpty()) {
                 ctx.rollbackQuietly();
-                lostRace(job, "its writes in job.connection() were rolled back");
+                if (ex.cancelled) {
+                    cancelled(ex);
+                } else {
+                    lostRace(job, "its writes in job.connection() were rolled back");
+                }
                 return;
             }
             c.commit();
             ctx.release();
             connectionLoss.settled(job.id());
             processed.incrementAndGet();
+            series.record(job, ex.since, StatsSeries.Outcome.DONE);
             locker.release(job.id());
             if (ctx.outcome() == Context.Outcome.RETRY) {
                 locker.wake(true);
@@ -173,6 +185,25 @@ public final class JobRunner {
         log.warn("job {} ({}) lost its database connection ({}): returned to the queue without an error counted",
                 job.id(), job.task(), t.toString());
         locker.giveBack(List.of(job));
+    }
+
+    /** A run whose job was cancelled meanwhile ended: nothing of it commits; its lock is released. */
+    private void cancelled(Execution ex) {
+        LockedJob job = ex.job;
+        series.record(job, ex.since, StatsSeries.Outcome.CANCELLED);
+        locker.release(job.id());
+        log.info("job {} ({}) was cancelled while it ran: its thread was interrupted, its writes in job.connection() "
+                + "rolled back", job.id(), job.task());
+    }
+
+    /** Cancels the run of job {@code id} here, if it runs here; true if it did. */
+    public boolean cancel(long id) {
+        Execution ex = running.get(id);
+        if (ex == null || ex.settled.get()) {
+            return false;
+        }
+        ex.cancel();
+        return true;
     }
 
     private void lostRace(LockedJob job, String consequence) {
@@ -201,6 +232,7 @@ public final class JobRunner {
         }
         processed.incrementAndGet();
         failed.incrementAndGet();
+        series.record(job, ex.since, StatsSeries.Outcome.FAILED);
         if (unknown) {
             log.warn("job {} of queue {} has task {} which no task registered in this worker knows (known: {}); {}",
                     job.id(), job.queue(), job.task(), executor.names(), retry ? "retry " + errors + " of "
@@ -248,6 +280,10 @@ public final class JobRunner {
     public void abandon(Execution ex, Throwable reason) {
         running.remove(ex.job.id(), ex);
         ex.ctx.abort();
+        if (ex.cancelled) {
+            cancelled(ex);
+            return;
+        }
         failed(ex, reason, false);
     }
 

@@ -14,9 +14,10 @@ import java.time.Instant;
  * @param errorCount failures before this run
  * @param enqueuedAt when it was enqueued
  * @param expectedAt when it is expected done (orders jobs of equal priority), or null
+ * @param readyAt    when it became ready to run: its schedule (or retry) time, else when it was enqueued
  * @param version    the row version it was read at ({@code xmin}): its completion changes only that version
  * @param checkedAt  {@link System#nanoTime()} when the row was read
  */
 public record LockedJob(long id, String queue, int priority, String task, String json, byte[] bytes, int errorCount,
-                        Instant enqueuedAt, Instant expectedAt, long version, long checkedAt) {
+                        Instant enqueuedAt, Instant expectedAt, Instant readyAt, long version, long checkedAt) {
 }

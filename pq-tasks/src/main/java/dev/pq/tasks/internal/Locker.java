@@ -39,7 +39,7 @@ public final class Locker implements Service {
     private final long pollNanos;
     private final LockerSession session;
     private final Consumer<String> observer;
-    private final Runnable controlObserver;
+    private final Consumer<String> controlObserver;
     private final Pauses pauses;
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     private final Wakeup wakeup;
@@ -70,9 +70,11 @@ public final class Locker implements Service {
                 wake(true);
             }
         };
-        this.controlObserver = () -> {
-            pauses.markStale();
-            wake(true);
+        this.controlObserver = message -> {
+            if (message == null || !message.startsWith(Cancels.PREFIX)) {
+                pauses.markStale();
+                wake(true);
+            }
         };
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);

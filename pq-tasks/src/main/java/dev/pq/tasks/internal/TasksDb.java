@@ -96,8 +96,11 @@ public final class TasksDb {
     }
 
     private static LockedJob job(ResultSet rs, long checkedAt) throws SQLException {
+        Instant enqueued = Engine.instant(rs, 8);
+        Instant scheduled = Engine.instant(rs, 9);
         return new LockedJob(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5),
-                rs.getBytes(6), rs.getInt(7), Engine.instant(rs, 8), Engine.instant(rs, 10), rs.getLong(11), checkedAt);
+                rs.getBytes(6), rs.getInt(7), enqueued, Engine.instant(rs, 10), scheduled != null ? scheduled : enqueued,
+                rs.getLong(11), checkedAt);
     }
 
     /**

@@ -57,6 +57,12 @@ public final class TasksSql {
     public final String resume;
     public final String resumeAll;
     public final String paused;
+    public final String cancel;
+    public final String addSeries;
+    public final String pruneSeries;
+    public final String sampleDepth;
+    public final String series;
+    public final String depth;
 
     public TasksSql(Sql core) {
         this.core = core;
@@ -191,23 +197,25 @@ public final class TasksSql {
 
         failedJobs = core.named("failedJobs", "SELECT " + JOB_COLUMNS + """
                 , t.last_error_message, t.last_error_backtrace, t.failed_at FROM {table} AS t
-                WHERE t.failed_at IS NOT NULL AND t.finished_at IS NULL AND (CAST(? AS text) IS NULL OR t.queue = ?)
+                WHERE t.failed_at IS NOT NULL AND t.finished_at IS NULL AND (t.cancelled_at IS NOT NULL) = ?
+                  AND (CAST(? AS text) IS NULL OR t.queue = ?)
                 ORDER BY t.failed_at, t.id LIMIT ? OFFSET ?""");
         retryFailed = core.named("retryFailed", """
                 WITH r AS (
-                  UPDATE {table} SET failed_at = NULL, error_count = 0, schedule_at = NULL
+                  UPDATE {table} SET failed_at = NULL, cancelled_at = NULL, error_count = 0, schedule_at = NULL
                   WHERE id = ? AND failed_at IS NOT NULL RETURNING queue)
                 SELECT count(*), count(pg_notify(?, queue)) FROM r""");
         retryAllFailed = core.named("retryAllFailed", """
                 WITH r AS (
                   UPDATE {table} SET failed_at = NULL, error_count = 0, schedule_at = NULL
-                  WHERE failed_at IS NOT NULL AND finished_at IS NULL AND (CAST(? AS text) IS NULL OR queue = ?)
+                  WHERE failed_at IS NOT NULL AND finished_at IS NULL AND cancelled_at IS NULL
+                    AND (CAST(? AS text) IS NULL OR queue = ?)
                   RETURNING queue),
                 n AS (SELECT DISTINCT queue FROM r)
                 SELECT (SELECT count(*) FROM r), (SELECT count(pg_notify(?, queue)) FROM n)""");
         deleteFailed = core.named("deleteFailed", "DELETE FROM {table} WHERE id = ? AND failed_at IS NOT NULL");
         deleteAllFailed = core.named("deleteAllFailed", """
-                DELETE FROM {table} WHERE failed_at IS NOT NULL AND finished_at IS NULL
+                DELETE FROM {table} WHERE failed_at IS NOT NULL AND finished_at IS NULL AND (cancelled_at IS NOT NULL) = ?
                   AND (CAST(? AS text) IS NULL OR queue = ?)""");
         stats = core.named("stats", "SELECT name, value FROM {stats}");
 
@@ -225,5 +233,61 @@ public final class TasksSql {
                 WITH r AS (DELETE FROM {paused} RETURNING queue)
                 SELECT count(*), (SELECT pg_notify(?, 'resume')) FROM r""");
         paused = core.named("paused", "SELECT queue, paused_at FROM {paused} ORDER BY queue");
+
+        // Cancel a pending job: marked failed and cancelled (it leaves the pending indexes like a
+        // failed job), with the reason as its last error. Whether some session holds its lock says
+        // whether it runs now; the worker running it is told on the control channel.
+        cancel = core.named("cancel", """
+                WITH c AS (
+                  UPDATE {table} AS t SET failed_at = clock_timestamp(), cancelled_at = clock_timestamp(),
+                         last_error_message = ?, last_error_backtrace = NULL
+                  WHERE t.id = ? AND {pending.t} RETURNING t.id, t.task)
+                SELECT c.task, EXISTS (SELECT 1 FROM pg_locks AS l JOIN c AS t ON true
+                         WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted
+                           AND l.classid = CAST(CAST(? AS bigint) AS oid) AND l.objid = {lock_objid}),
+                       pg_notify(?, 'cancel ' || c.id)
+                FROM c""");
+
+        // Stats over time: one statement per heartbeat adds a worker's buckets (histograms added
+        // element by element); each worker prunes and samples the depth once a minute.
+        String addHist = "(SELECT array_agg(COALESCE(x, 0) + COALESCE(y, 0) ORDER BY i) "
+                + "FROM unnest(s.%1$s, excluded.%1$s) WITH ORDINALITY AS h(x, y, i))";
+        addSeries = core.named("addSeries", """
+                INSERT INTO {series} AS s (span_s, bucket, queue, task, processed, failed, cancelled, wait_hist, run_hist)
+                SELECT sp, b, q, t, p, f, c, CAST(w AS bigint[]), CAST(r AS bigint[])
+                FROM unnest(CAST(? AS integer[]), CAST(? AS timestamptz[]), CAST(? AS text[]), CAST(? AS text[]),
+                            CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[]),
+                            CAST(? AS text[])) AS u(sp, b, q, t, p, f, c, w, r)
+                ON CONFLICT (span_s, bucket, queue, task) DO UPDATE SET
+                  processed = s.processed + excluded.processed, failed = s.failed + excluded.failed,
+                  cancelled = s.cancelled + excluded.cancelled,
+                  wait_hist = """ + String.format(addHist, "wait_hist") + ", run_hist = " + String.format(addHist, "run_hist"));
+        pruneSeries = core.named("pruneSeries", """
+                WITH a AS (DELETE FROM {series} WHERE (span_s = 60 AND bucket < clock_timestamp() - CAST(? AS bigint) * interval '1 second')
+                             OR (span_s = 3600 AND bucket < clock_timestamp() - CAST(? AS bigint) * interval '1 second') RETURNING 1),
+                     b AS (DELETE FROM {depth} WHERE (span_s = 60 AND bucket < clock_timestamp() - CAST(? AS bigint) * interval '1 second')
+                             OR (span_s = 3600 AND bucket < clock_timestamp() - CAST(? AS bigint) * interval '1 second') RETURNING 1)
+                SELECT (SELECT count(*) FROM a) + (SELECT count(*) FROM b)""");
+        // The first worker of each minute counts (the others find the minute sampled); on the hour
+        // the same counts are the hour's sample too.
+        sampleDepth = core.named("sampleDepth", """
+                WITH m AS (SELECT date_trunc('minute', clock_timestamp()) AS at),
+                spans AS (SELECT 60 AS span_s, at FROM m UNION ALL SELECT 3600, at FROM m WHERE at = date_trunc('hour', at))
+                INSERT INTO {depth} (span_s, bucket, queue, ready, scheduled)
+                SELECT spans.span_s, spans.at, d.queue, d.ready, d.scheduled
+                FROM spans CROSS JOIN (
+                  SELECT queue, count(*) FILTER (WHERE {due}) AS ready, count(*) FILTER (WHERE NOT {due}) AS scheduled
+                  FROM {table} WHERE {pending} GROUP BY queue) AS d
+                WHERE NOT EXISTS (SELECT 1 FROM {depth} AS x WHERE x.span_s = 60 AND x.bucket = (SELECT at FROM m))
+                ON CONFLICT DO NOTHING""");
+        series = core.named("series", """
+                SELECT bucket, queue, task, processed, failed, cancelled, wait_hist, run_hist FROM {series}
+                WHERE span_s = ? AND bucket >= ? AND bucket < ?
+                  AND (CAST(? AS text) IS NULL OR queue = ?) AND (CAST(? AS text) IS NULL OR task = ?)
+                ORDER BY bucket""");
+        depth = core.named("depth", """
+                SELECT bucket, queue, ready, scheduled FROM {depth}
+                WHERE span_s = ? AND bucket >= ? AND bucket < ? AND (CAST(? AS text) IS NULL OR queue = ?)
+                ORDER BY bucket, queue""");
     }
 }

@@ -2,6 +2,7 @@ package dev.pq.tasks.internal;
 
 import dev.pq.internal.Service;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +74,8 @@ public final class Watchdog implements Runnable, Service {
             } else if (now - ex.deadline - ABANDON_GRACE.toNanos() >= 0 && ex.settled.compareAndSet(false, true)) {
                 log.error("job {} ({}) ignored its interrupt: abandoning thread {} and starting another",
                         ex.job.id(), ex.job.task(), ex.thread.getName());
-                runner.abandon(ex, new TimeoutException("job ran past its timeout and ignored the interrupt"));
+                runner.abandon(ex, ex.cancelled ? new CancellationException("job was cancelled and ignored the interrupt")
+                        : new TimeoutException("job ran past its timeout and ignored the interrupt"));
                 if (!closed) {
                     replaceThread.accept(ex.threshold);
                 }

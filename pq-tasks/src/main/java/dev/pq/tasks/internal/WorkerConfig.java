@@ -13,11 +13,13 @@ import java.util.Objects;
  * the setting and the limit; settings that depend on each other are checked together.
  *
  * @param deadAfter how old a heartbeat makes a worker count as dead (the registry's threshold)
+ * @param statsMinutes how long the stats series keeps its minute buckets
+ * @param statsHours how long the stats series keeps its hour buckets
  */
 public record WorkerConfig(List<String> queues, int workerCount, List<Integer> workerPriorities, Duration pollInterval,
                            Duration waitPeriod, int maximumBufferSize, Duration jobTimeout, Duration heartbeatInterval,
                            int unknownTaskRetries, List<Middleware> middleware, boolean handleSignals,
-                           Duration deadAfter) {
+                           Duration deadAfter, Duration statsMinutes, Duration statsHours) {
     /** The priority threshold of a thread that takes jobs of any priority. */
     public static final int ANY = Short.MAX_VALUE;
 
@@ -55,6 +57,12 @@ public record WorkerConfig(List<String> queues, int workerCount, List<Integer> w
         }
         if (maximumBufferSize < 0 || maximumBufferSize > 10_000) {
             throw new IllegalArgumentException("maximumBufferSize must be between 0 and 10000: " + maximumBufferSize);
+        }
+        atLeast("statsRetention's minutes", statsMinutes, Duration.ofMinutes(1));
+        atLeast("statsRetention's hours", statsHours, Duration.ofHours(1));
+        if (statsHours.compareTo(statsMinutes) < 0) {
+            throw new IllegalArgumentException("statsRetention keeps hour buckets (" + statsHours + ") shorter than "
+                    + "minute buckets (" + statsMinutes + "): keep the coarser buckets at least as long");
         }
         new QueueList(queues); // validates the entries
     }

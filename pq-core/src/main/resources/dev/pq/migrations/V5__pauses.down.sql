@@ -1,1 +1,0 @@
-DROP TABLE IF EXISTS ${schema}."${name}_paused";

@@ -1,0 +1,246 @@
+package dev.pq.tasks.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A worker's stats over time, gathered in memory as runs end (a map lookup and a few adds per
+ * job, no database work) and written by the heartbeat in one statement for every bucket it holds,
+ * by minute and by hour. Once a minute the heartbeat also prunes old buckets and, if no worker
+ * did yet, samples the queue depth.
+ */
+public final class StatsSeries {
+    /**
+     * Histogram bins, half an octave each over microseconds: bin i (from 1) counts durations in
+     * [2^((i-1)/2), 2^(i/2)) µs, bin 0 those under 1 µs, the last everything from about 38 h.
+     */
+    public static final int BINS = 75;
+
+    /** How a run ended, as the series counts it. */
+    public enum Outcome { DONE, FAILED, CANCELLED }
+
+    private record Key(long bucket, String queue, String task) {
+    }
+
+    private static final class Cell {
+        final LongAdder processed = new LongAdder();
+        final LongAdder failed = new LongAdder();
+        final LongAdder cancelled = new LongAdder();
+        final AtomicLongArray waits = new AtomicLongArray(BINS);
+        final AtomicLongArray runs = new AtomicLongArray(BINS);
+    }
+
+    private final ReadWriteLock swap = new ReentrantReadWriteLock();
+    private Map<Key, Cell> cells = new ConcurrentHashMap<>();
+    private final Duration minuteRetention;
+    private final Duration hourRetention;
+
+    public StatsSeries(Duration minuteRetention, Duration hourRetention) {
+        this.minuteRetention = minuteRetention;
+        this.hourRetention = hourRetention;
+    }
+
+    private static final double SQRT2 = Math.sqrt(2);
+
+    /** The bin of a duration of {@code micros} microseconds. */
+    public static int bin(long micros) {
+        if (micros < 1) {
+            return 0;
+        }
+        int octave = 63 - Long.numberOfLeadingZeros(micros); // floor(log2)
+        int half = micros >= (1L << octave) * SQRT2 ? 1 : 0;
+        return Math.min(BINS - 1, 1 + 2 * octave + half);
+    }
+
+    /** The upper bound of bin {@code i}, in microseconds (what a percentile in it is reported as). */
+    public static double upperMicros(int i) {
+        return i == 0 ? 1 : Math.pow(2, i / 2.0);
+    }
+
+    /** A run of {@code job} that started at {@code started} ended now, as {@code outcome}. */
+    public void record(LockedJob job, Instant started, Outcome outcome) {
+        Instant now = Instant.now();
+        long waitUs = Math.max(0, java.time.temporal.ChronoUnit.MICROS.between(job.readyAt(), started));
+        long runUs = Math.max(0, java.time.temporal.ChronoUnit.MICROS.between(started, now));
+        Key key = new Key(now.getEpochSecond() / 60 * 60, job.queue(), job.task() == null ? "" : job.task());
+        swap.readLock().lock();
+        try {
+            Cell c = cells.computeIfAbsent(key, k -> new Cell());
+            c.processed.increment();
+            if (outcome == Outcome.FAILED) {
+                c.failed.increment();
+            } else if (outcome == Outcome.CANCELLED) {
+                c.cancelled.increment();
+            }
+            c.waits.incrementAndGet(bin(waitUs));
+            c.runs.incrementAndGet(bin(runUs));
+        } finally {
+            swap.readLock().unlock();
+        }
+    }
+
+    /** One row to write: a bucket of {@code span} seconds. */
+    private static final class Row {
+        final int span;
+        final long bucket;
+        final String queue;
+        final String task;
+        long processed;
+        long failed;
+        long cancelled;
+        final long[] waits = new long[BINS];
+        final long[] runs = new long[BINS];
+
+        Row(int span, long bucket, String queue, String task) {
+            this.span = span;
+            this.bucket = bucket;
+            this.queue = queue;
+            this.task = task;
+        }
+
+        void add(long p, long f, long c, long[] w, long[] r) {
+            processed += p;
+            failed += f;
+            cancelled += c;
+            for (int i = 0; i < BINS; i++) {
+                waits[i] += w[i];
+                runs[i] += r[i];
+            }
+        }
+    }
+
+    /** Writes every bucket gathered since the last flush (one statement); on failure they are kept for the next. */
+    public void flush(TasksDb db, Connection c) throws SQLException {
+        Map<Key, Cell> taken;
+        swap.writeLock().lock();
+        try {
+            if (cells.isEmpty()) {
+                return;
+            }
+            taken = cells;
+            cells = new ConcurrentHashMap<>();
+        } finally {
+            swap.writeLock().unlock();
+        }
+        Map<Key, Row> minutes = new HashMap<>();
+        Map<Key, Row> hours = new HashMap<>();
+        for (Map.Entry<Key, Cell> e : taken.entrySet()) {
+            Key k = e.getKey();
+            Cell cell = e.getValue();
+            long[] w = toArray(cell.waits);
+            long[] r = toArray(cell.runs);
+            long p = cell.processed.sum();
+            long f = cell.failed.sum();
+            long x = cell.cancelled.sum();
+            minutes.computeIfAbsent(k, q -> new Row(60, k.bucket(), k.queue(), k.task())).add(p, f, x, w, r);
+            Key hour = new Key(k.bucket() / 3600 * 3600, k.queue(), k.task());
+            hours.computeIfAbsent(hour, q -> new Row(3600, hour.bucket(), k.queue(), k.task())).add(p, f, x, w, r);
+        }
+        List<Row> rows = new ArrayList<>(minutes.values());
+        rows.addAll(hours.values());
+        try {
+            write(db, c, rows);
+        } catch (SQLException | RuntimeException e) {
+            putBack(taken);
+            throw e;
+        }
+    }
+
+    private void putBack(Map<Key, Cell> taken) {
+        swap.readLock().lock();
+        try {
+            for (Map.Entry<Key, Cell> e : taken.entrySet()) {
+                Cell from = e.getValue();
+                Cell to = cells.computeIfAbsent(e.getKey(), k -> new Cell());
+                to.processed.add(from.processed.sum());
+                to.failed.add(from.failed.sum());
+                to.cancelled.add(from.cancelled.sum());
+                for (int i = 0; i < BINS; i++) {
+                    to.waits.addAndGet(i, from.waits.get(i));
+                    to.runs.addAndGet(i, from.runs.get(i));
+                }
+            }
+        } finally {
+            swap.readLock().unlock();
+        }
+    }
+
+    private static void write(TasksDb db, Connection c, List<Row> rows) throws SQLException {
+        int n = rows.size();
+        Object[] spans = new Object[n];
+        Object[] buckets = new Object[n];
+        Object[] queues = new Object[n];
+        Object[] tasks = new Object[n];
+        Object[] processed = new Object[n];
+        Object[] failed = new Object[n];
+        Object[] cancelled = new Object[n];
+        Object[] waits = new Object[n];
+        Object[] runs = new Object[n];
+        for (int i = 0; i < n; i++) {
+            Row r = rows.get(i);
+            spans[i] = r.span;
+            buckets[i] = java.time.OffsetDateTime.ofInstant(Instant.ofEpochSecond(r.bucket), java.time.ZoneOffset.UTC);
+            queues[i] = r.queue;
+            tasks[i] = r.task;
+            processed[i] = r.processed;
+            failed[i] = r.failed;
+            cancelled[i] = r.cancelled;
+            waits[i] = literal(r.waits);
+            runs[i] = literal(r.runs);
+        }
+        try (PreparedStatement ps = c.prepareStatement(db.sql().addSeries)) {
+            ps.setArray(1, c.createArrayOf("integer", spans));
+            ps.setArray(2, c.createArrayOf("timestamptz", buckets));
+            ps.setArray(3, c.createArrayOf("text", queues));
+            ps.setArray(4, c.createArrayOf("text", tasks));
+            ps.setArray(5, c.createArrayOf("bigint", processed));
+            ps.setArray(6, c.createArrayOf("bigint", failed));
+            ps.setArray(7, c.createArrayOf("bigint", cancelled));
+            ps.setArray(8, c.createArrayOf("text", waits));
+            ps.setArray(9, c.createArrayOf("text", runs));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Prunes buckets past their retention and samples the depth if this minute has no sample yet. */
+    public void maintain(TasksDb db, Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(db.sql().pruneSeries)) {
+            ps.setLong(1, minuteRetention.toSeconds());
+            ps.setLong(2, hourRetention.toSeconds());
+            ps.setLong(3, minuteRetention.toSeconds());
+            ps.setLong(4, hourRetention.toSeconds());
+            ps.executeQuery().close();
+        }
+        try (PreparedStatement ps = c.prepareStatement(db.sql().sampleDepth)) {
+            ps.executeUpdate();
+        }
+    }
+
+    private static long[] toArray(AtomicLongArray a) {
+        long[] out = new long[BINS];
+        for (int i = 0; i < BINS; i++) {
+            out[i] = a.get(i);
+        }
+        return out;
+    }
+
+    private static String literal(long[] a) {
+        StringBuilder b = new StringBuilder("{");
+        for (int i = 0; i < a.length; i++) {
+            b.append(i == 0 ? "" : ",").append(a[i]);
+        }
+        return b.append('}').toString();
+    }
+}
