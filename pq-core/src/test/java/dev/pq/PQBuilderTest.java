@@ -140,7 +140,7 @@ class PQBuilderTest extends PgTest {
         try (Connection c = TestDatabase.connect()) {
             PQ shared = PQ.builder().connection(c).schema(schema).build();
             assertTrue(shared.queue("a").get(Duration.ofMillis(300)).isEmpty()); // starts the listener
-            assertEquals(1, listeningChannels(c), "listening while open");
+            assertEquals(2, listeningChannels(c), "listening while open (the table's channel and its control channel)");
             shared.close();
             assertEquals(0, listeningChannels(c), "a caller's connection must not keep collecting notifications");
         }

@@ -145,7 +145,8 @@ public final class Sql {
                                      priority, task, error_count, last_error_message, last_error_backtrace)
                 VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?)""");
         notify = named("notify", "SELECT pg_notify(?, ?)");
-        listen = "LISTEN \"" + channel + "\"; LISTEN \"" + control + "\"";
+        // the control channel first: the table's own channel is the statement pg_stat_activity shows
+        listen = "LISTEN \"" + control + "\";LISTEN \"" + channel + "\"";
         queues = named("queues", """
                 SELECT queue,
                        count(*) FILTER (WHERE schedule_at IS NULL OR schedule_at <= statement_timestamp()),
