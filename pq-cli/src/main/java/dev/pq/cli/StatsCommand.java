@@ -6,7 +6,12 @@ import dev.pq.tasks.JobState;
 import dev.pq.tasks.JobStats;
 import dev.pq.tasks.Tasks;
 import dev.pq.tasks.WorkerInfo;
+import dev.pq.tasks.PausedQueue;
+import dev.pq.tasks.StatsBucket;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -75,11 +80,41 @@ final class StatsCommand implements Callable<Integer> {
                 working.print(out);
             }
 
+            List<PausedQueue> paused = admin.paused();
+            if (!paused.isEmpty()) {
+                out.println();
+                out.println("Paused (pq resume)");
+                for (PausedQueue p : paused) {
+                    out.println("  " + (p.queue().equals(PausedQueue.ALL) ? "* (every queue)" : p.queue()) + " since "
+                            + p.since());
+                }
+            }
+
+            out.println();
+            out.println("Last hour, by queue (percentiles: upper bounds of half-octave bins)");
+            Instant now = Instant.now();
+            Table hour = new Table("queue", "processed", "failed", "cancelled", "wait p50", "wait p99", "run p50",
+                    "run p99");
+            for (StatsBucket b : admin.statsByQueue(StatsBucket.Size.MINUTE, now.minus(Duration.ofHours(1)),
+                    now.plusSeconds(60))) {
+                hour.row(b.queue(), b.processed(), b.failed(), b.cancelled(), ms(b.waitTime().p50()),
+                        ms(b.waitTime().p99()), ms(b.runTime().p50()), ms(b.runTime().p99()));
+            }
+            if (hour.isEmpty()) {
+                out.println("  no runs recorded");
+            } else {
+                hour.print(out);
+            }
+
             out.println();
             out.println("Counters");
             out.println("  processed: " + counters.processed());
             out.println("  failed:    " + counters.failed());
             return 0;
         }
+    }
+
+    private static String ms(Duration d) {
+        return String.format(Locale.ROOT, "%.2f ms", d.toNanos() / 1e6);
     }
 }

@@ -82,6 +82,25 @@ class StatsCommandTest extends PgTest {
     }
 
     @Test
+    void stats_showsThePausedQueues_andTheLastHourPerQueue() throws Exception {
+        TestSetup.Orchard orchard = tasks.client(TestSetup.Orchard.class);
+        for (int i = 0; i < 3; i++) {
+            orchard.eat("Cox" + i);
+        }
+        try (Worker w = Worker.builder(tasks).queues("apples").workerCount(1)
+                .heartbeatInterval(java.time.Duration.ofMillis(200)).build().start()) {
+            assertTrue(w.awaitDrained(java.time.Duration.ofSeconds(30)));
+        } // closing writes the last stats
+        tasks.admin().pause("pears");
+        Cli.Result r = Cli.db(schema, STATS);
+        assertEquals(0, r.code(), r.toString());
+        String o = r.out();
+        assertTrue(o.contains("Paused (pq resume)") && o.contains("  pears since "), o);
+        assertTrue(Pattern.compile("(?m)^apples +3 +0 +0 +[0-9.]+ ms +[0-9.]+ ms +[0-9.]+ ms +[0-9.]+ ms$").matcher(o).find(),
+                "the last hour of the apples queue: " + o);
+    }
+
+    @Test
     void stats_withoutTheTable_isARuntimeFailure() {
         pq.migrate(0);
         Cli.Result r = Cli.db(schema, STATS);

@@ -134,4 +134,25 @@ public abstract class PgTest {
     protected Instant dbNow() {
         return micros(queryOne("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint"));
     }
+
+    /** Polls {@code condition} every 20 ms until true (state only the database or a worker can tell); fails after {@code timeout}. */
+    protected static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                org.junit.jupiter.api.Assertions.fail("timed out after " + timeout + " waiting for: " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                org.junit.jupiter.api.Assertions.fail("interrupted waiting for: " + what);
+            }
+        }
+    }
+
+    /** {@link #await(String, Duration, java.util.function.BooleanSupplier)} with 20 s. */
+    protected static void await(String what, java.util.function.BooleanSupplier condition) {
+        await(what, Duration.ofSeconds(20), condition);
+    }
 }

@@ -1,6 +1,5 @@
 package dev.pq.scheduler;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.pq.internal.Internals;
 import dev.pq.scheduler.spi.SchedulerClock;
@@ -19,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -152,18 +150,4 @@ abstract class SchedulerTestBase extends PgTest {
         return count("SELECT count(*) FROM " + table() + " WHERE task = ?", task);
     }
 
-    protected static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("timed out after " + timeout + " waiting for: " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted waiting for: " + what);
-            }
-        }
-    }
 }

@@ -323,6 +323,16 @@ public final class Admin {
         return query("reading the stats series", c -> SeriesReader.stats(db, c, size, from, to, queue, task));
     }
 
+    /**
+     * Each queue's runs in {@code [from, to)}, summed over its tasks and over the range into one
+     * bucket per queue (whose start is {@code from}): percentiles of the whole range, by queue name.
+     */
+    public List<StatsBucket> statsByQueue(StatsBucket.Size size, Instant from, Instant to) {
+        Objects.requireNonNull(size, "size");
+        checkRange(from, to);
+        return query("reading the stats series", c -> SeriesReader.byQueue(db, c, size, from, to));
+    }
+
     /** Queue depths sampled in {@code [from, to)}, a minute or an hour apart, per queue ({@code queue} null: every one). */
     public List<DepthSample> depth(StatsBucket.Size size, Instant from, Instant to, String queue) {
         Objects.requireNonNull(size, "size");

@@ -1,6 +1,5 @@
 package dev.pq.tasks;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.pq.testing.PgTest;
 import dev.pq.testing.TestDatabase;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 
 /**
@@ -132,23 +130,5 @@ abstract class TasksTestBase extends PgTest {
         return (Instant) v;
     }
 
-    /** Polls {@code condition} every 20 ms until true; fails after {@code timeout}. */
-    protected static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("timed out after " + timeout + " waiting for: " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted waiting for: " + what);
-            }
-        }
-    }
 
-    protected static void await(String what, BooleanSupplier condition) {
-        await(what, Duration.ofSeconds(20), condition);
-    }
 }

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
 
 /** Reads the stats series: rows of a span summed per bucket (histograms bin by bin), percentiles from the sums. */
 public final class SeriesReader {
@@ -26,11 +28,35 @@ public final class SeriesReader {
         long cancelled;
         final long[] waits = new long[StatsSeries.BINS];
         final long[] runs = new long[StatsSeries.BINS];
+
+        StatsBucket bucket(Instant start, StatsBucket.Size size, String queue, String task) {
+            return new StatsBucket(start, size, queue, task, processed, failed, cancelled, percentiles(waits),
+                    percentiles(runs));
+        }
     }
 
     public static List<StatsBucket> stats(TasksDb db, Connection c, StatsBucket.Size size, Instant from, Instant to,
                                           String queue, String task) throws SQLException {
         Map<Instant, Sum> sums = new LinkedHashMap<>();
+        read(db, c, size, from, to, queue, task, (bucket, q) -> sums.computeIfAbsent(bucket, k -> new Sum()));
+        List<StatsBucket> out = new ArrayList<>(sums.size());
+        sums.forEach((bucket, s) -> out.add(s.bucket(bucket, size, queue, task)));
+        return out;
+    }
+
+    /** Every queue's runs in {@code [from, to)} summed into one bucket per queue (start {@code from}), by queue name. */
+    public static List<StatsBucket> byQueue(TasksDb db, Connection c, StatsBucket.Size size, Instant from, Instant to)
+            throws SQLException {
+        Map<String, Sum> sums = new TreeMap<>();
+        read(db, c, size, from, to, null, null, (bucket, q) -> sums.computeIfAbsent(q, k -> new Sum()));
+        List<StatsBucket> out = new ArrayList<>(sums.size());
+        sums.forEach((q, s) -> out.add(s.bucket(from, size, q, null)));
+        return out;
+    }
+
+    /** Adds each row of the series in range to the sum {@code into} picks for its bucket and queue. */
+    private static void read(TasksDb db, Connection c, StatsBucket.Size size, Instant from, Instant to, String queue,
+                             String task, BiFunction<Instant, String, Sum> into) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(db.sql().series)) {
             ps.setInt(1, (int) size.length().toSeconds());
             ps.setObject(2, Engine.jdbc(from));
@@ -41,7 +67,7 @@ public final class SeriesReader {
             ps.setString(7, task);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Sum s = sums.computeIfAbsent(Engine.instant(rs, 1), k -> new Sum());
+                    Sum s = into.apply(Engine.instant(rs, 1), rs.getString(2));
                     s.processed += rs.getLong(4);
                     s.failed += rs.getLong(5);
                     s.cancelled += rs.getLong(6);
@@ -50,13 +76,6 @@ public final class SeriesReader {
                 }
             }
         }
-        List<StatsBucket> out = new ArrayList<>(sums.size());
-        for (Map.Entry<Instant, Sum> e : sums.entrySet()) {
-            Sum s = e.getValue();
-            out.add(new StatsBucket(e.getKey(), size, queue, task, s.processed, s.failed, s.cancelled,
-                    percentiles(s.waits), percentiles(s.runs)));
-        }
-        return out;
     }
 
     public static List<DepthSample> depth(TasksDb db, Connection c, StatsBucket.Size size, Instant from, Instant to,

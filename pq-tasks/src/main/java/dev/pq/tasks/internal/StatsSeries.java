@@ -5,15 +5,13 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A worker's stats over time, gathered in memory as runs end (a map lookup and a few adds per
@@ -34,16 +32,37 @@ public final class StatsSeries {
     private record Key(long bucket, String queue, String task) {
     }
 
+    /** A bucket's counts; every field striped (LongAdder), so threads ending runs at once do not contend. */
     private static final class Cell {
         final LongAdder processed = new LongAdder();
         final LongAdder failed = new LongAdder();
         final LongAdder cancelled = new LongAdder();
-        final AtomicLongArray waits = new AtomicLongArray(BINS);
-        final AtomicLongArray runs = new AtomicLongArray(BINS);
+        final LongAdder[] waits = adders();
+        final LongAdder[] runs = adders();
+
+        private static LongAdder[] adders() {
+            LongAdder[] a = new LongAdder[BINS];
+            for (int i = 0; i < BINS; i++) {
+                a[i] = new LongAdder();
+            }
+            return a;
+        }
     }
 
-    private final ReadWriteLock swap = new ReentrantReadWriteLock();
-    private Map<Key, Cell> cells = new ConcurrentHashMap<>();
+    /** What a flush read of one cell (and subtracted from it). */
+    private record Taken(Key key, Cell cell, long processed, long failed, long cancelled, long[] waits, long[] runs) {
+        void putBack() {
+            cell.processed.add(processed);
+            cell.failed.add(failed);
+            cell.cancelled.add(cancelled);
+            for (int i = 0; i < BINS; i++) {
+                cell.waits[i].add(waits[i]);
+                cell.runs[i].add(runs[i]);
+            }
+        }
+    }
+
+    private final Map<Key, Cell> cells = new ConcurrentHashMap<>();
     private final Duration minuteRetention;
     private final Duration hourRetention;
 
@@ -69,26 +88,21 @@ public final class StatsSeries {
         return i == 0 ? 1 : Math.pow(2, i / 2.0);
     }
 
-    /** A run of {@code job} that started at {@code started} ended now, as {@code outcome}. */
+    /** A run of {@code job} that started at {@code started} ended now, as {@code outcome}: a map lookup and a few adds, no lock. */
     public void record(LockedJob job, Instant started, Outcome outcome) {
         Instant now = Instant.now();
-        long waitUs = Math.max(0, java.time.temporal.ChronoUnit.MICROS.between(job.readyAt(), started));
-        long runUs = Math.max(0, java.time.temporal.ChronoUnit.MICROS.between(started, now));
+        long waitUs = Math.max(0, ChronoUnit.MICROS.between(job.readyAt(), started));
+        long runUs = Math.max(0, ChronoUnit.MICROS.between(started, now));
         Key key = new Key(now.getEpochSecond() / 60 * 60, job.queue(), job.task() == null ? "" : job.task());
-        swap.readLock().lock();
-        try {
-            Cell c = cells.computeIfAbsent(key, k -> new Cell());
-            c.processed.increment();
-            if (outcome == Outcome.FAILED) {
-                c.failed.increment();
-            } else if (outcome == Outcome.CANCELLED) {
-                c.cancelled.increment();
-            }
-            c.waits.incrementAndGet(bin(waitUs));
-            c.runs.incrementAndGet(bin(runUs));
-        } finally {
-            swap.readLock().unlock();
+        Cell c = cells.computeIfAbsent(key, k -> new Cell());
+        c.processed.increment();
+        if (outcome == Outcome.FAILED) {
+            c.failed.increment();
+        } else if (outcome == Outcome.CANCELLED) {
+            c.cancelled.increment();
         }
+        c.waits[bin(waitUs)].increment();
+        c.runs[bin(runUs)].increment();
     }
 
     /** One row to write: a bucket of {@code span} seconds. */
@@ -121,60 +135,63 @@ public final class StatsSeries {
         }
     }
 
-    /** Writes every bucket gathered since the last flush (one statement); on failure they are kept for the next. */
+    /**
+     * Writes what every bucket gathered since the last flush (one statement). What is written is
+     * subtracted from the cells, so runs ending meanwhile stay for the next flush; on failure it
+     * is added back. Cells of minutes past are dropped once empty (a minute later, when no run
+     * can still be adding to them).
+     */
     public void flush(TasksDb db, Connection c) throws SQLException {
-        Map<Key, Cell> taken;
-        swap.writeLock().lock();
-        try {
-            if (cells.isEmpty()) {
-                return;
+        List<Taken> taken = new ArrayList<>();
+        long current = System.currentTimeMillis() / 60_000 * 60;
+        for (Map.Entry<Key, Cell> e : cells.entrySet()) {
+            Cell cell = e.getValue();
+            long p = cell.processed.sum();
+            if (p == 0) {
+                if (e.getKey().bucket() < current - 60) {
+                    cells.remove(e.getKey(), cell);
+                }
+                continue;
             }
-            taken = cells;
-            cells = new ConcurrentHashMap<>();
-        } finally {
-            swap.writeLock().unlock();
+            long f = cell.failed.sum();
+            long x = cell.cancelled.sum();
+            long[] w = take(cell.waits);
+            long[] r = take(cell.runs);
+            cell.processed.add(-p);
+            cell.failed.add(-f);
+            cell.cancelled.add(-x);
+            taken.add(new Taken(e.getKey(), cell, p, f, x, w, r));
+        }
+        if (taken.isEmpty()) {
+            return;
         }
         Map<Key, Row> minutes = new HashMap<>();
         Map<Key, Row> hours = new HashMap<>();
-        for (Map.Entry<Key, Cell> e : taken.entrySet()) {
-            Key k = e.getKey();
-            Cell cell = e.getValue();
-            long[] w = toArray(cell.waits);
-            long[] r = toArray(cell.runs);
-            long p = cell.processed.sum();
-            long f = cell.failed.sum();
-            long x = cell.cancelled.sum();
-            minutes.computeIfAbsent(k, q -> new Row(60, k.bucket(), k.queue(), k.task())).add(p, f, x, w, r);
+        for (Taken t : taken) {
+            Key k = t.key();
+            minutes.computeIfAbsent(k, q -> new Row(60, k.bucket(), k.queue(), k.task()))
+                    .add(t.processed(), t.failed(), t.cancelled(), t.waits(), t.runs());
             Key hour = new Key(k.bucket() / 3600 * 3600, k.queue(), k.task());
-            hours.computeIfAbsent(hour, q -> new Row(3600, hour.bucket(), k.queue(), k.task())).add(p, f, x, w, r);
+            hours.computeIfAbsent(hour, q -> new Row(3600, hour.bucket(), k.queue(), k.task()))
+                    .add(t.processed(), t.failed(), t.cancelled(), t.waits(), t.runs());
         }
         List<Row> rows = new ArrayList<>(minutes.values());
         rows.addAll(hours.values());
         try {
             write(db, c, rows);
         } catch (SQLException | RuntimeException e) {
-            putBack(taken);
+            taken.forEach(Taken::putBack);
             throw e;
         }
     }
 
-    private void putBack(Map<Key, Cell> taken) {
-        swap.readLock().lock();
-        try {
-            for (Map.Entry<Key, Cell> e : taken.entrySet()) {
-                Cell from = e.getValue();
-                Cell to = cells.computeIfAbsent(e.getKey(), k -> new Cell());
-                to.processed.add(from.processed.sum());
-                to.failed.add(from.failed.sum());
-                to.cancelled.add(from.cancelled.sum());
-                for (int i = 0; i < BINS; i++) {
-                    to.waits.addAndGet(i, from.waits.get(i));
-                    to.runs.addAndGet(i, from.runs.get(i));
-                }
-            }
-        } finally {
-            swap.readLock().unlock();
+    private static long[] take(LongAdder[] bins) {
+        long[] out = new long[BINS];
+        for (int i = 0; i < BINS; i++) {
+            out[i] = bins[i].sum();
+            bins[i].add(-out[i]);
         }
+        return out;
     }
 
     private static void write(TasksDb db, Connection c, List<Row> rows) throws SQLException {
@@ -228,13 +245,6 @@ public final class StatsSeries {
         }
     }
 
-    private static long[] toArray(AtomicLongArray a) {
-        long[] out = new long[BINS];
-        for (int i = 0; i < BINS; i++) {
-            out[i] = a.get(i);
-        }
-        return out;
-    }
 
     private static String literal(long[] a) {
         StringBuilder b = new StringBuilder("{");
