@@ -312,6 +312,7 @@ public final class Worker implements AutoCloseable {
         private int unknownTaskRetries = 15;
         private Duration statsMinutes = Duration.ofDays(1);
         private Duration statsHours = Duration.ofDays(30);
+        private Duration statsMaintenance = Duration.ofMinutes(1);
         private final List<Middleware> middleware = new ArrayList<>();
         private boolean handleSignals;
 
@@ -406,6 +407,12 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
+        /** How often the worker prunes the stats and samples the depth (1 minute; tests shorten it). */
+        Builder statsMaintenance(Duration interval) {
+            this.statsMaintenance = interval;
+            return this;
+        }
+
         /** Close the worker gracefully on SIGTERM/SIGINT (a JVM shutdown hook). Default false. */
         public Builder handleSignals(boolean handleSignals) {
             this.handleSignals = handleSignals;
@@ -419,7 +426,7 @@ public final class Worker implements AutoCloseable {
         public Worker build() {
             return new Worker(tasks, new WorkerConfig(queues, workerCount, workerPriorities, pollInterval, waitPeriod,
                     maximumBufferSize, jobTimeout, heartbeatInterval, unknownTaskRetries, middleware, handleSignals,
-                    Admin.DEAD_AFTER, statsMinutes, statsHours));
+                    Admin.DEAD_AFTER, statsMinutes, statsHours, statsMaintenance));
         }
     }
 }

@@ -187,7 +187,8 @@ class StatsSeriesTest extends TasksTestBase {
         tasks.enqueue("Ledger.right", Enqueue.options(), 2);
         tasks.enqueue("Ledger.right", Enqueue.options().scheduleAt(Duration.ofHours(1)), 3);
         // a worker of another queue: it still prunes and samples for the whole table
-        start(Worker.builder(tasks).queues("left").heartbeatInterval(Duration.ofMillis(200)));
+        start(Worker.builder(tasks).queues("left").heartbeatInterval(Duration.ofMillis(200))
+                .statsMaintenance(Duration.ofMillis(300)));
         await("the old buckets are pruned", () -> count("SELECT count(*) FROM " + series) == 2);
         assertEquals(List.of("60 1 hour", "3600 2 days"), rows("SELECT span_s || ' ' || CASE WHEN bucket > now() - "
                 + "interval '1 day' THEN '1 hour' ELSE '2 days' END AS r FROM " + series + " ORDER BY span_s").stream()

@@ -24,8 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Heartbeat implements Runnable, Service {
     private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
-    /** How often a worker prunes the stats series and samples the depth. */
-    private static final long MAINTAIN_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     /** Who this worker is, as the registry shows it. */
     public record Identity(String id, String host, long pid, List<String> queues, int workerCount) {
@@ -44,12 +42,15 @@ public final class Heartbeat implements Runnable, Service {
     private long flushedProcessed;
     private long flushedFailed;
     private final StatsSeries series;
-    private long maintainedAt = System.nanoTime() - MAINTAIN_NANOS;
+    private final long maintainNanos;
+    // the first maintenance one interval after start: not every short-lived worker scans the table
+    private long maintainedAt = System.nanoTime();
     private volatile boolean quiet;
 
     public Heartbeat(TasksDb db, ObjectMapper mapper, Identity me, Locker locker, JobRunner runner, StatsSeries series,
                      WorkerConfig config, ScheduledExecutorService scheduler) {
         this.series = series;
+        this.maintainNanos = config.statsMaintenance().toNanos();
         this.engine = db.engine();
         this.db = db;
         this.mapper = mapper;
@@ -103,7 +104,7 @@ public final class Heartbeat implements Runnable, Service {
                 flushedFailed = f;
             }
             series.flush(db, c);
-            if (System.nanoTime() - maintainedAt >= MAINTAIN_NANOS) {
+            if (System.nanoTime() - maintainedAt >= maintainNanos) {
                 maintainedAt = System.nanoTime();
                 series.maintain(db, c);
             }

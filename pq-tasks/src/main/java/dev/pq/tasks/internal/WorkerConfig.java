@@ -15,11 +15,13 @@ import java.util.Objects;
  * @param deadAfter how old a heartbeat makes a worker count as dead (the registry's threshold)
  * @param statsMinutes how long the stats series keeps its minute buckets
  * @param statsHours how long the stats series keeps its hour buckets
+ * @param statsMaintenance how often (and how long after its start) the worker prunes the series and samples the depth
  */
 public record WorkerConfig(List<String> queues, int workerCount, List<Integer> workerPriorities, Duration pollInterval,
                            Duration waitPeriod, int maximumBufferSize, Duration jobTimeout, Duration heartbeatInterval,
                            int unknownTaskRetries, List<Middleware> middleware, boolean handleSignals,
-                           Duration deadAfter, Duration statsMinutes, Duration statsHours) {
+                           Duration deadAfter, Duration statsMinutes, Duration statsHours,
+                           Duration statsMaintenance) {
     /** The priority threshold of a thread that takes jobs of any priority. */
     public static final int ANY = Short.MAX_VALUE;
 
@@ -59,6 +61,7 @@ public record WorkerConfig(List<String> queues, int workerCount, List<Integer> w
             throw new IllegalArgumentException("maximumBufferSize must be between 0 and 10000: " + maximumBufferSize);
         }
         atLeast("statsRetention's minutes", statsMinutes, Duration.ofMinutes(1));
+        atLeast("statsMaintenance", statsMaintenance, Duration.ofMillis(100));
         atLeast("statsRetention's hours", statsHours, Duration.ofHours(1));
         if (statsHours.compareTo(statsMinutes) < 0) {
             throw new IllegalArgumentException("statsRetention keeps hour buckets (" + statsHours + ") shorter than "
