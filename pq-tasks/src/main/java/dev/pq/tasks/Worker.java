@@ -9,18 +9,17 @@ import dev.pq.tasks.internal.Completer;
 import dev.pq.tasks.internal.Executor;
 import dev.pq.tasks.internal.Heartbeat;
 import dev.pq.tasks.internal.JobRunner;
-import dev.pq.tasks.internal.LockedJob;
 import dev.pq.tasks.internal.Locker;
 import dev.pq.tasks.internal.Pauses;
 import dev.pq.tasks.internal.PickupCheck;
 import dev.pq.tasks.internal.QueueList;
+import dev.pq.tasks.internal.Shutdown;
 import dev.pq.tasks.internal.StatsSeries;
 import dev.pq.tasks.internal.TasksDb;
 import dev.pq.tasks.internal.Wakeup;
 import dev.pq.tasks.internal.Watchdog;
 import dev.pq.tasks.internal.WorkerConfig;
 import dev.pq.tasks.internal.WorkerThreads;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,10 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A Que-style worker process: one locker connection takes jobs with session advisory locks and
  * feeds a buffer; worker threads run them on pool connections. {@link #close()} (or SIGTERM /
- * SIGINT with {@link Builder#handleSignals(boolean)}) stops locking, lets running jobs finish
- * within the wait period, then interrupts them and releases every lock. A process killed with
- * {@code kill -9} loses its locker connection, and with it every lock: its jobs are available to
- * other workers at once.
+ * SIGINT with {@link Builder#handleSignals(boolean)}) stops gracefully. A process killed with
+ * {@code kill -9} loses its locker connection, and with it every lock: its jobs are free at once.
  *
  * <pre>{@code
  * try (Worker worker = Worker.builder(tasks)
@@ -83,7 +80,7 @@ public final class Worker implements AutoCloseable {
         TasksDb db = tasks.db();
         this.cfg = cfg;
         this.queueList = new QueueList(cfg.queues());
-        String host = hostName();
+        String host = Shutdown.hostName();
         long pid = ProcessHandle.current().pid();
         this.id = host + ":" + pid + ":" + UUID.randomUUID().toString().substring(0, 8);
         String tag = "pq-worker-" + id.substring(id.length() - 8);
@@ -150,9 +147,9 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Stops this worker alone from starting jobs (Resque's {@code USR2}): running jobs finish,
-     * jobs waiting in its buffer are released for other workers, and it keeps its place in the
-     * registry until {@link #resume()}. To pause queues for every worker, use {@link Admin#pause}.
+     * Stops this worker alone from starting jobs (Resque's {@code USR2}) until {@link #resume()}:
+     * running jobs finish, buffered ones are released for other workers, it stays registered.
+     * To pause queues for every worker, use {@link Admin#pause}.
      */
     public void pause() {
         pauses.local(true);
@@ -233,37 +230,16 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully: no new jobs are locked; buffered jobs are released at once (and other
-     * workers told of them); running jobs get the wait period to finish, then are interrupted (and
-     * after a grace of 5 s abandoned: their transactions aborted); finally every lock is released
-     * and the worker leaves the registry.
+     * Stops gracefully: no new locks, buffered jobs released at once (other workers told), running
+     * jobs get the wait period, then are interrupted (abandoned after 5 s more: their transactions
+     * aborted); every lock is released and the worker leaves the registry.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        log.info("worker {} stopping: {} jobs running", id, runner.running().size());
-        watchdog.close();
-        locker.stopLocking();
-        List<LockedJob> waiting = buffer.close();
-        if (!waiting.isEmpty()) {
-            locker.giveBack(waiting);
-            log.info("worker {}: {} buffered jobs released for other workers", id, waiting.size());
-        }
-        threads.join(System.nanoTime() + cfg.waitPeriod().toNanos());
-        if (!runner.idle()) {
-            log.warn("worker {}: {} jobs still running after the wait period: interrupting them", id,
-                    runner.running().size());
-            runner.interruptForShutdown();
-            threads.join(System.nanoTime() + Watchdog.ABANDON_GRACE.toNanos());
-            runner.abandonForShutdown();
-        }
-        threads.close();
-        completer.close();
-        heartbeat.close(); // last counters, then out of the registry
-        scheduler.shutdownNow();
-        locker.close();
+        new Shutdown(watchdog, locker, buffer, threads, runner, completer, heartbeat, scheduler).run(id, cfg.waitPeriod());
         if (hook != null && Thread.currentThread() != hook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -275,14 +251,6 @@ public final class Worker implements AutoCloseable {
         synchronized (done) {
             terminated = true;
             done.notifyAll();
-        }
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "localhost";
         }
     }
 
