@@ -10,6 +10,8 @@ import dev.pq.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Assumptions;
@@ -25,15 +27,7 @@ class SignalTest extends PgTest {
         tasks.enqueue(TestSetup.Sleep.class, 1_500L);
         Path pidfile = dir.resolve("worker.pid");
         Path log = dir.resolve("stderr.log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "work", "--setup", TestSetup.class.getName(), "--schema", schema,
-                "--worker-count", "1", "--wait-period", "30", "--pidfile", pidfile.toString())
-                .directory(dir.toFile())
-                .redirectOutput(dir.resolve("stdout.log").toFile())
-                .redirectError(log.toFile());
-        pb.environment().put(Main.URL_ENV, TestDatabase.url()); // the URL from the environment
-        Process p = pb.start();
+        Process p = child(dir, log, "--pidfile", pidfile.toString()); // the URL from the environment
         try {
             // the job says when it runs (locked is not yet running); it then sleeps 1.5 s, so SIGTERM finds it running
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -71,11 +65,14 @@ class SignalTest extends PgTest {
         assertTrue(Files.readString(log).contains(text), "no <" + text + "> in the log:\n" + Files.readString(log));
     }
 
-    private Process child(Path dir, Path log) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    /** {@code pq work} of one thread in a child JVM, the URL given in the environment; its stderr goes to {@code log}. */
+    private Process child(Path dir, Path log, String... more) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "work", "--setup", TestSetup.class.getName(), "--schema", schema,
-                "--worker-count", "1", "--wait-period", "30")
+                "--worker-count", "1", "--wait-period", "30"));
+        cmd.addAll(List.of(more));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(dir.toFile())
                 .redirectOutput(dir.resolve("stdout.log").toFile())
                 .redirectError(log.toFile());

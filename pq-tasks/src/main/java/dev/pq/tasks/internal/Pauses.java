@@ -103,11 +103,6 @@ public final class Pauses {
         return local || p.contains(PausedQueue.ALL) || p.contains(queue);
     }
 
-    /** True if anything is paused for this worker. */
-    public boolean any() {
-        return local || !paused.isEmpty();
-    }
-
     /** The paused queues, oldest pause first. */
     public static List<PausedQueue> read(TasksDb db, Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(db.sql().paused); ResultSet rs = ps.executeQuery()) {
