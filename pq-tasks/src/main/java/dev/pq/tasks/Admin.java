@@ -3,7 +3,7 @@ package dev.pq.tasks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pq.internal.Engine;
-import dev.pq.internal.Identifiers;
+import dev.pq.tasks.internal.JobReader;
 import dev.pq.tasks.internal.Pauses;
 import dev.pq.tasks.internal.SeriesReader;
 import dev.pq.tasks.internal.TasksDb;
@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -110,6 +111,26 @@ public final class Admin {
         return out;
     }
 
+    /** Every queue with jobs or a pause, by name: ready, scheduled, locked, failed, cancelled, paused. */
+    public List<QueueSummary> queues() {
+        return query("reading queue counts", c -> JobReader.queues(db, c));
+    }
+
+    /** Ready jobs of a queue (null: every queue) in dequeue order, locked ones included. */
+    public List<JobInfo> ready(String queue, int limit, int offset) {
+        return query("listing ready jobs", c -> JobReader.pending(db, c, false, queue, limit, offset));
+    }
+
+    /** Jobs scheduled for later, of a queue (null: every queue), soonest first. */
+    public List<JobInfo> scheduled(String queue, int limit, int offset) {
+        return query("listing scheduled jobs", c -> JobReader.pending(db, c, true, queue, limit, offset));
+    }
+
+    /** One job in any state, if the table holds it. */
+    public Optional<JobInfo> job(long id) {
+        return query("reading job " + id, c -> JobReader.byId(db, c, id));
+    }
+
     /** Processed and failed totals, as of the workers' last heartbeats. */
     public Counters counters() {
         return query("reading counters", c -> {
@@ -125,7 +146,12 @@ public final class Admin {
 
     /** Failed jobs of a queue (null: all queues), oldest failure first. */
     public List<FailedJob> failed(String queue, int limit, int offset) {
-        return ended(false, queue, limit, offset);
+        return ended(false, queue, null, limit, offset);
+    }
+
+    /** Failed jobs of a queue and task (either null: every one), oldest failure first. */
+    public List<FailedJob> failed(String queue, String task, int limit, int offset) {
+        return ended(false, queue, task, limit, offset);
     }
 
     /**
@@ -134,20 +160,19 @@ public final class Admin {
      * {@link #retryFailed(long)} and {@link #deleteFailed(long)} take their ids too.
      */
     public List<FailedJob> cancelled(String queue, int limit, int offset) {
-        return ended(true, queue, limit, offset);
+        return ended(true, queue, null, limit, offset);
     }
 
-    private List<FailedJob> ended(boolean cancelled, String queue, int limit, int offset) {
+    private List<FailedJob> ended(boolean cancelled, String queue, String task, int limit, int offset) {
         if (limit < 0 || offset < 0) {
             throw new IllegalArgumentException("limit and offset must be >= 0: " + limit + ", " + offset);
         }
         return query(cancelled ? "listing cancelled jobs" : "listing failed jobs", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.failedJobs)) {
                 ps.setBoolean(1, cancelled);
-                ps.setString(2, queue);
-                ps.setString(3, queue);
-                ps.setInt(4, limit);
-                ps.setInt(5, offset);
+                filter(ps, 2, queue, task);
+                ps.setInt(6, limit);
+                ps.setInt(7, offset);
                 List<FailedJob> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -215,11 +240,15 @@ public final class Admin {
 
     /** Makes every failed job of a queue (null: all queues) ready again; returns how many. */
     public long retryAllFailed(String queue) {
+        return retryAllFailed(queue, null);
+    }
+
+    /** Makes every failed job of a queue and task (either null: every one) ready again; returns how many. */
+    public long retryAllFailed(String queue, String task) {
         return query("retrying failed jobs", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.retryAllFailed)) {
-                ps.setString(1, queue);
-                ps.setString(2, queue);
-                ps.setString(3, engine.sql().channel);
+                filter(ps, 1, queue, task);
+                ps.setString(5, engine.sql().channel);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return rs.getLong(1);
@@ -240,20 +269,24 @@ public final class Admin {
 
     /** Deletes every failed job of a queue (null: all queues); returns how many. */
     public long deleteAllFailed(String queue) {
-        return deleteAll(false, queue);
+        return deleteAll(false, queue, null);
+    }
+
+    /** Deletes every failed job of a queue and task (either null: every one); returns how many. */
+    public long deleteAllFailed(String queue, String task) {
+        return deleteAll(false, queue, task);
     }
 
     /** Deletes every cancelled job of a queue (null: all queues); returns how many. */
     public long deleteAllCancelled(String queue) {
-        return deleteAll(true, queue);
+        return deleteAll(true, queue, null);
     }
 
-    private long deleteAll(boolean cancelled, String queue) {
+    private long deleteAll(boolean cancelled, String queue, String task) {
         return query(cancelled ? "deleting cancelled jobs" : "deleting failed jobs", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.deleteAllFailed)) {
                 ps.setBoolean(1, cancelled);
-                ps.setString(2, queue);
-                ps.setString(3, queue);
+                filter(ps, 2, queue, task);
                 return (long) ps.executeUpdate();
             }
         });
@@ -266,8 +299,8 @@ public final class Admin {
      * once; a worker that missed it sees it at its next poll. Returns how many were not paused yet.
      */
     public int pause(String... queues) {
-        String[] names = queueNames("pause", queues);
-        return query("pausing " + String.join(", ", names), c -> change(c, sql.pause, names));
+        String[] names = Pauses.queueNames("pause", queues);
+        return query("pausing " + String.join(", ", names), c -> Pauses.change(db, c, sql.pause, names));
     }
 
     /**
@@ -275,41 +308,16 @@ public final class Admin {
      * too). Workers look for their jobs at once. Returns how many pauses were removed.
      */
     public int resume(String... queues) {
-        String[] names = queueNames("resume", queues);
+        String[] names = Pauses.queueNames("resume", queues);
         if (Arrays.asList(names).contains(PausedQueue.ALL)) {
-            return query("resuming every queue", c -> change(c, sql.resumeAll, null));
+            return query("resuming every queue", c -> Pauses.change(db, c, sql.resumeAll, null));
         }
-        return query("resuming " + String.join(", ", names), c -> change(c, sql.resume, names));
+        return query("resuming " + String.join(", ", names), c -> Pauses.change(db, c, sql.resume, names));
     }
 
     /** The paused queues ({@code *}: every queue), by name. */
     public List<PausedQueue> paused() {
         return query("reading the paused queues", c -> Pauses.read(db, c));
-    }
-
-    private int change(Connection c, String statement, String[] names) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(statement)) {
-            int i = 1;
-            if (names != null) {
-                ps.setArray(i++, c.createArrayOf("text", names));
-            }
-            ps.setString(i, engine.sql().control);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
-    }
-
-    private static String[] queueNames(String what, String[] queues) {
-        if (queues == null || queues.length == 0) {
-            throw new IllegalArgumentException("give the queues to " + what + ", or * for every queue");
-        }
-        String[] out = queues.clone();
-        for (String q : out) {
-            Identifiers.queueName(q);
-        }
-        return out;
     }
 
     /**
@@ -338,6 +346,13 @@ public final class Admin {
         Objects.requireNonNull(size, "size");
         checkRange(from, to);
         return query("reading the queue depths", c -> SeriesReader.depth(db, c, size, from, to, queue));
+    }
+
+    private static void filter(PreparedStatement ps, int first, String queue, String task) throws SQLException {
+        ps.setString(first, queue);
+        ps.setString(first + 1, queue);
+        ps.setString(first + 2, task);
+        ps.setString(first + 3, task);
     }
 
     private static void checkRange(Instant from, Instant to) {

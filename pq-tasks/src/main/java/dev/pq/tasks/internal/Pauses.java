@@ -2,6 +2,7 @@ package dev.pq.tasks.internal;
 
 import dev.pq.PQException;
 import dev.pq.internal.Engine;
+import dev.pq.internal.Identifiers;
 import dev.pq.tasks.PausedQueue;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -118,5 +119,31 @@ public final class Pauses {
             }
             throw e;
         }
+    }
+
+    /** Runs a pause or resume statement (queue names, control channel): how many rows it changed. */
+    public static int change(TasksDb db, Connection c, String statement, String[] names) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(statement)) {
+            int i = 1;
+            if (names != null) {
+                ps.setArray(i++, c.createArrayOf("text", names));
+            }
+            ps.setString(i, db.engine().sql().control);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    public static String[] queueNames(String what, String[] queues) {
+        if (queues == null || queues.length == 0) {
+            throw new IllegalArgumentException("give the queues to " + what + ", or * for every queue");
+        }
+        String[] out = queues.clone();
+        for (String q : out) {
+            Identifiers.queueName(q);
+        }
+        return out;
     }
 }

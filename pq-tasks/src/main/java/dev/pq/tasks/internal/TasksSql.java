@@ -63,6 +63,10 @@ public final class TasksSql {
     public final String sampleDepth;
     public final String series;
     public final String depth;
+    public final String queueCounts;
+    public final String readyJobs;
+    public final String scheduledJobs;
+    public final String jobById;
 
     public TasksSql(Sql core) {
         this.core = core;
@@ -198,7 +202,7 @@ public final class TasksSql {
         failedJobs = core.named("failedJobs", "SELECT " + JOB_COLUMNS + """
                 , t.last_error_message, t.last_error_backtrace, t.failed_at FROM {table} AS t
                 WHERE t.failed_at IS NOT NULL AND t.finished_at IS NULL AND (t.cancelled_at IS NOT NULL) = ?
-                  AND (CAST(? AS text) IS NULL OR t.queue = ?)
+                  AND (CAST(? AS text) IS NULL OR t.queue = ?) AND (CAST(? AS text) IS NULL OR t.task = ?)
                 ORDER BY t.failed_at, t.id LIMIT ? OFFSET ?""");
         retryFailed = core.named("retryFailed", """
                 WITH r AS (
@@ -209,14 +213,14 @@ public final class TasksSql {
                 WITH r AS (
                   UPDATE {table} SET failed_at = NULL, error_count = 0, schedule_at = NULL
                   WHERE failed_at IS NOT NULL AND finished_at IS NULL AND cancelled_at IS NULL
-                    AND (CAST(? AS text) IS NULL OR queue = ?)
+                    AND (CAST(? AS text) IS NULL OR queue = ?) AND (CAST(? AS text) IS NULL OR task = ?)
                   RETURNING queue),
                 n AS (SELECT DISTINCT queue FROM r)
                 SELECT (SELECT count(*) FROM r), (SELECT count(pg_notify(?, queue)) FROM n)""");
         deleteFailed = core.named("deleteFailed", "DELETE FROM {table} WHERE id = ? AND failed_at IS NOT NULL");
         deleteAllFailed = core.named("deleteAllFailed", """
                 DELETE FROM {table} WHERE failed_at IS NOT NULL AND finished_at IS NULL AND (cancelled_at IS NOT NULL) = ?
-                  AND (CAST(? AS text) IS NULL OR queue = ?)""");
+                  AND (CAST(? AS text) IS NULL OR queue = ?) AND (CAST(? AS text) IS NULL OR task = ?)""");
         stats = core.named("stats", "SELECT name, value FROM {stats}");
 
         // Pauses: rows of {paused} ('*' is every queue), each change told to every worker on the
@@ -289,5 +293,36 @@ public final class TasksSql {
                 SELECT bucket, queue, ready, scheduled FROM {depth}
                 WHERE span_s = ? AND bucket >= ? AND bucket < ? AND (CAST(? AS text) IS NULL OR queue = ?)
                 ORDER BY bucket, queue""");
+
+        // The dashboard's reads. Queue counts leave finished (history) rows out; the job lists read
+        // a page through the pending indexes first, then ask pg_locks about those rows only.
+        queueCounts = core.named("queueCounts", """
+                SELECT t.queue,
+                       count(*) FILTER (WHERE {pending.t} AND {due.t}),
+                       count(*) FILTER (WHERE {pending.t} AND NOT {due.t}),
+                       count(l.pid) FILTER (WHERE {pending.t}),
+                       count(*) FILTER (WHERE t.failed_at IS NOT NULL AND t.cancelled_at IS NULL),
+                       count(*) FILTER (WHERE t.cancelled_at IS NOT NULL),
+                       min(COALESCE(t.schedule_at, t.enqueued_at)) FILTER (WHERE {pending.t} AND {due.t})
+                FROM {table} AS t
+                LEFT JOIN pg_locks AS l ON l.locktype = 'advisory' AND l.objsubid = 2
+                  AND l.classid = CAST(CAST(? AS bigint) AS oid) AND l.objid = {lock_objid} AND l.granted
+                WHERE t.finished_at IS NULL GROUP BY t.queue ORDER BY t.queue""");
+        String jobView = """
+                SELECT t.id, t.queue, t.task, t.priority, CAST(t.data AS text), octet_length(t.bytes), t.error_count,
+                       t.last_error_message, t.last_error_backtrace, t.enqueued_at, t.schedule_at, t.failed_at,
+                       t.finished_at, t.cancelled_at, EXISTS (SELECT 1 FROM pg_locks AS l
+                         WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted
+                           AND l.classid = CAST(CAST(? AS bigint) AS oid) AND l.objid = {lock_objid}), {due.t}
+                FROM\s""";
+        readyJobs = core.named("readyJobs", jobView + """
+                (SELECT * FROM {table} AS t WHERE {pending.t} AND {due.t} AND (CAST(? AS text) IS NULL OR t.queue = ?)
+                 ORDER BY t.priority, t.expected_at, t.id LIMIT ? OFFSET ?) AS t
+                ORDER BY t.priority, t.expected_at, t.id""");
+        scheduledJobs = core.named("scheduledJobs", jobView + """
+                (SELECT * FROM {table} AS t WHERE {pending.t} AND NOT {due.t} AND (CAST(? AS text) IS NULL OR t.queue = ?)
+                 ORDER BY t.schedule_at, t.id LIMIT ? OFFSET ?) AS t
+                ORDER BY t.schedule_at, t.id""");
+        jobById = core.named("jobById", jobView + "{table} AS t WHERE t.id = ?");
     }
 }
