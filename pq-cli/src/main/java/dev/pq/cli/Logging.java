@@ -32,6 +32,7 @@ final class Logging {
         // the pool's start/stop lines are noise at info; they come back with debug
         if (!verbose()) {
             setIfAbsent("log.com.zaxxer.hikari", "warn");
+            setIfAbsent("log.org.eclipse.jetty", "warn");
         }
     }
 

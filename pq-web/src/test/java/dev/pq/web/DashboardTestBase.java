@@ -68,8 +68,8 @@ abstract class DashboardTestBase extends PgTest {
     /** Marks a job failed as its retries running out would, with the given message. */
     void fail(long id, String message) {
         exec("UPDATE " + table() + " SET failed_at = now(), error_count = 3, last_error_message = ?, "
-                + "last_error_backtrace = ? WHERE id = ?", message, "java.lang.IllegalStateException: " + message
-                + "\n\tat dev.pq.Billing.charge(Billing.java:42)", id);
+                + "last_error_backtrace = ? WHERE id = ?", message, message
+                + "\n\tat dev.pq.Billing.charge(Billing.java:42)\n\tat dev.pq.tasks.internal.JobRunner.run(JobRunner.java:88)", id);
     }
 
     void exec(String sql, Object... params) {

@@ -60,9 +60,10 @@ final class Charts {
             DateTimeFormatter f = DateTimeFormatter.ofPattern(withDate ? "MM-dd HH:mm" : "HH:mm").withZone(ZoneOffset.UTC);
             int[] ticks = n == 1 ? new int[] {0} : new int[] {0, (n - 1) / 2, n - 1};
             for (int t : ticks) {
+                String anchor = n == 1 ? "middle" : t == 0 ? "start" : t == n - 1 ? "end" : "middle";
                 svg.append(String.format(Locale.ROOT,
-                        "<text class=\"axis\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
-                        x(t, n, w), TOP + h + 16, f.format(xs.get(t))));
+                        "<text class=\"axis\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>",
+                        x(t, n, w), TOP + h + 16, anchor, f.format(xs.get(t))));
             }
         }
         for (int k = 0; k < series.size(); k++) {

@@ -50,7 +50,8 @@ public final class DashboardServlet extends HttpServlet {
         resp.setHeader("Content-Security-Policy", CSP);
         resp.setHeader("X-Content-Type-Options", "nosniff");
         resp.setHeader("X-Frame-Options", "DENY");
-        resp.setHeader("Referrer-Policy", "no-referrer");
+        // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" with the forms' POSTs
+        resp.setHeader("Referrer-Policy", "same-origin");
         resp.setHeader("Cross-Origin-Opener-Policy", "same-origin");
         String path = req.getPathInfo() == null || req.getPathInfo().isEmpty() ? "/" : req.getPathInfo();
         String base = req.getContextPath() + req.getServletPath();
