@@ -277,6 +277,19 @@ class DashboardHttpTest extends DashboardTestBase {
     }
 
     @Test
+    void aDatabaseThatIsGone_gives503WithItsError_andTheDashboardKeepsServing() {
+        dev.pq.PQ own = builder().build();
+        Tasks ownTasks = Tasks.create(own);
+        Http http = start(Dashboard.builder(ownTasks).token(TOKEN)).bearer(TOKEN);
+        assertStatus(200, http.get("/"));
+        own.close();
+        HttpResponse<String> r = http.get("/workers");
+        assertStatus(503, r);
+        assertTrue(r.body().contains("the database is unavailable or failed"), r.body());
+        assertStatus(200, http.get("/static/pq.css"));
+    }
+
+    @Test
     void everyResponse_carriesTheSecurityHeaders() {
         Http http = bearer();
         for (HttpResponse<String> r : List.of(http.get("/"), http.get("/nowhere"), http.get("/static/pq.js"),
