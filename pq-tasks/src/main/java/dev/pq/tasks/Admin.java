@@ -163,6 +163,11 @@ public final class Admin {
         return ended(true, queue, null, limit, offset);
     }
 
+    /** Cancelled jobs of a queue and task (either null: every one), oldest first. */
+    public List<FailedJob> cancelled(String queue, String task, int limit, int offset) {
+        return ended(true, queue, task, limit, offset);
+    }
+
     private List<FailedJob> ended(boolean cancelled, String queue, String task, int limit, int offset) {
         if (limit < 0 || offset < 0) {
             throw new IllegalArgumentException("limit and offset must be >= 0: " + limit + ", " + offset);
@@ -280,6 +285,11 @@ public final class Admin {
     /** Deletes every cancelled job of a queue (null: all queues); returns how many. */
     public long deleteAllCancelled(String queue) {
         return deleteAll(true, queue, null);
+    }
+
+    /** Deletes every cancelled job of a queue and task (either null: every one); returns how many. */
+    public long deleteAllCancelled(String queue, String task) {
+        return deleteAll(true, queue, task);
     }
 
     private long deleteAll(boolean cancelled, String queue, String task) {

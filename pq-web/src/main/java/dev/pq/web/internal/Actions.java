@@ -38,12 +38,7 @@ final class Actions {
             case "/failed/delete-all": {
                 boolean cancelled = "cancelled".equals(p.param("kind"));
                 String task = p.param("task");
-                long n;
-                if (cancelled && task != null) {
-                    throw HttpError.badRequest("delete all cancelled jobs of a task is not offered: "
-                            + "filter by queue only, or delete them one by one");
-                }
-                n = cancelled ? admin.deleteAllCancelled(queue(p)) : admin.deleteAllFailed(queue(p), task);
+                long n = cancelled ? admin.deleteAllCancelled(queue(p), task) : admin.deleteAllFailed(queue(p), task);
                 return "Deleted " + n + (cancelled ? " cancelled" : " failed") + " job" + (n == 1 ? "" : "s");
             }
             default:

@@ -193,8 +193,7 @@ final class Pages {
         boolean cancelled = "cancelled".equals(kind);
         int page = p.pageNumber();
         int offset = (page - 1) * Page.PAGE_SIZE;
-        List<FailedJob> jobs = cancelled ? admin.cancelled(queue, Page.PAGE_SIZE + 1, offset).stream()
-                .filter(j -> task == null || task.equals(j.task())).toList()
+        List<FailedJob> jobs = cancelled ? admin.cancelled(queue, task, Page.PAGE_SIZE + 1, offset)
                 : admin.failed(queue, task, Page.PAGE_SIZE + 1, offset);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (FailedJob j : jobs.subList(0, Math.min(jobs.size(), Page.PAGE_SIZE))) {
