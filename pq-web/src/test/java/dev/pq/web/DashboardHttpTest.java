@@ -305,6 +305,19 @@ class DashboardHttpTest extends DashboardTestBase {
     }
 
     @Test
+    void guessingTheToken_isRefusedAfter20FailuresAMinute() {
+        tasks = tasks();
+        Http http = start(Dashboard.builder(tasks).token(TOKEN));
+        for (int i = 0; i < 10; i++) {
+            assertStatus(401, http.bearer("guess-number-" + i + "-abcdef").get("/"));
+            assertStatus(401, http.html().post("/login", Map.of("token", "guess-" + i)));
+        }
+        HttpResponse<String> refused = http.bearer(TOKEN).get("/");
+        assertStatus(429, refused);
+        assertTrue(refused.body().contains("too many failed logins"), refused.body());
+    }
+
+    @Test
     void basicCredentials_workBesideTheToken_andTheirPostsNeedCsrf() {
         tasks = tasks();
         admin = tasks.admin();

@@ -27,6 +27,8 @@ import javax.crypto.spec.SecretKeySpec;
 final class Auth {
     static final String COOKIE = "pq_session";
     static final int MAX_SESSIONS = 10_000;
+    /** Failed logins or credentials one client address may send per minute before it is refused. */
+    static final int MAX_FAILURES_PER_MINUTE = 20;
 
     /** An authenticated caller; {@code csrf} null when its requests need no CSRF token (Bearer). */
     record Caller(String kind, String csrf, String session) {

@@ -33,6 +33,7 @@ public final class DashboardServlet extends HttpServlet {
     private final transient Settings settings;
     private final transient Clock clock = Clock.systemUTC();
     private final transient Auth auth;
+    private final transient Throttle throttle = new Throttle(Auth.MAX_FAILURES_PER_MINUTE, clock);
     private final transient Templates templates = new Templates();
     private final transient Pages pages;
     private final transient Actions actions;
@@ -66,12 +67,18 @@ public final class DashboardServlet extends HttpServlet {
                 return;
             }
             resp.setHeader("Cache-Control", "no-store");
+            if (throttle.refused(req.getRemoteAddr())) {
+                throw new HttpError(429, "too many failed logins from " + req.getRemoteAddr() + ": wait a minute");
+            }
             if (path.equals("/login") && !settings.noAuth()) {
                 login(req, resp, base, post);
                 return;
             }
             Auth.Caller caller = auth.caller(req);
             if (caller == null) {
+                if (req.getHeader("Authorization") != null) {
+                    throttle.failed(req.getRemoteAddr());
+                }
                 unauthenticated(req, resp, base, path);
                 return;
             }
@@ -133,6 +140,7 @@ public final class DashboardServlet extends HttpServlet {
         }
         checkOrigin(req);
         if (!auth.loginAccepted(req.getParameter("token"))) {
+            throttle.failed(req.getRemoteAddr());
             log.warn("dashboard login refused from {}", req.getRemoteAddr());
             html(resp, 401, templates.render("login", Fmt.map("base", base, "next", next,
                     "error", "That token is not right.")));
@@ -221,6 +229,7 @@ public final class DashboardServlet extends HttpServlet {
             case 404 -> "Not found";
             case 405 -> "Method not allowed";
             case 409 -> "Conflict";
+            case 429 -> "Too many requests";
             case 503 -> "Service unavailable";
             default -> "Error";
         };
