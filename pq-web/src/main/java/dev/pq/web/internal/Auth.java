@@ -154,10 +154,6 @@ final class Auth {
         return message != null && signature != null && same(signature, sign(message)) ? message : null;
     }
 
-    int sessionCount() {
-        return sessions.size();
-    }
-
     private static String cookieHeader(HttpServletRequest req, String value, int maxAge) {
         String path = req.getContextPath() + req.getServletPath();
         return COOKIE + "=" + value + "; Path=" + (path.isEmpty() ? "/" : path) + "; HttpOnly; SameSite=Strict"
