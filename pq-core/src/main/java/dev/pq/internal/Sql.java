@@ -52,6 +52,9 @@ public final class Sql {
     /** The quoted, schema-qualified names of the stats-over-time tables (schema version 5). */
     public final String series;
     public final String depth;
+    /** The quoted, schema-qualified names of the unique-period claims and rate-limit slots (schema version 6). */
+    public final String uniqueClaims;
+    public final String rateSlots;
     /** Human-readable qualified name for messages. */
     public final String display;
     /** The NOTIFY channel of this table; the payload is the queue name. */
@@ -85,6 +88,8 @@ public final class Sql {
         this.paused = qs + ".\"" + table + "_paused\"";
         this.series = qs + ".\"" + table + "_stats_series\"";
         this.depth = qs + ".\"" + table + "_stats_depth\"";
+        this.uniqueClaims = qs + ".\"" + table + "_unique\"";
+        this.rateSlots = qs + ".\"" + table + "_rate_slots\"";
         CRC32 crc = new CRC32();
         crc.update(display.getBytes(StandardCharsets.UTF_8));
         this.lockClass = (int) crc.getValue();
@@ -171,7 +176,8 @@ public final class Sql {
 
     /**
      * A named statement of this table: {@code /* pq:name *\/} and {@code text} with its placeholders
-     * filled in: {@code {table}}, {@code {workers}}, {@code {stats}}, {@code {paused}}, {@code {series}}, {@code {depth}}, {@code {when}},
+     * filled in: {@code {table}}, {@code {workers}}, {@code {stats}}, {@code {paused}}, {@code {series}}, {@code {depth}}, {@code {unique}},
+     * {@code {rate_slots}}, {@code {when}},
      * {@code {lock_key}}, {@code {lock_objid}}, and {@code {pending}} / {@code {due}} (with
      * {@code .t} for the columns of alias {@code t}, e.g. {@code {pending.t}}).
      */
@@ -183,6 +189,8 @@ public final class Sql {
         parts.put("paused", paused);
         parts.put("series", series);
         parts.put("depth", depth);
+        parts.put("unique", uniqueClaims);
+        parts.put("rate_slots", rateSlots);
         parts.put("when", WHEN);
         parts.put("lock_key", LOCK_KEY);
         parts.put("lock_objid", LOCK_OBJID);

@@ -1,0 +1,10 @@
+DROP INDEX IF EXISTS ${schema}.${name}_failed_idx;
+CREATE INDEX ${name}_failed_idx ON ${table} (failed_at) WHERE failed_at IS NOT NULL;
+DROP INDEX IF EXISTS ${schema}.${name}_finished_idx;
+CREATE INDEX ${name}_finished_idx ON ${table} (finished_at) WHERE finished_at IS NOT NULL;
+ALTER TABLE ${table} DROP COLUMN IF EXISTS dequeued_at;
+DROP TABLE IF EXISTS ${schema}."${name}_rate_slots";
+ALTER TABLE ${table} DROP COLUMN IF EXISTS group_key;
+DROP TABLE IF EXISTS ${schema}."${name}_unique";
+DROP INDEX IF EXISTS ${schema}.${name}_unique_idx;
+ALTER TABLE ${table} DROP COLUMN IF EXISTS unique_key, DROP COLUMN IF EXISTS unique_scope;
