@@ -182,8 +182,8 @@ public final class Admin {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new FailedJob(rs.getLong(1), rs.getString(2), rs.getString(4), rs.getInt(3),
-                                TasksDb.text(rs.getString(5), rs.getBytes(6)), rs.getInt(7), rs.getString(12),
-                                rs.getString(13), Engine.instant(rs, 8), Engine.instant(rs, 14)));
+                                TasksDb.text(rs.getString(5), rs.getBytes(6)), rs.getInt(7), rs.getString(13),
+                                rs.getString(14), Engine.instant(rs, 8), Engine.instant(rs, 15)));
                     }
                 }
                 return out;

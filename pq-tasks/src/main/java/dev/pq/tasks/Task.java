@@ -73,4 +73,11 @@ public @interface Task {
 
     /** The per-job run-time limit (e.g. {@code 5m}); empty for the worker's default. */
     String timeout() default "";
+
+    /**
+     * The argument whose value is the job's group, for concurrency limits per group (a tenant id,
+     * an account): a parameter name of a method (compiled with {@code -parameters}) or a property of
+     * a job class's argument object; empty for none. {@link Enqueue#group(String)} overrides it.
+     */
+    String group() default "";
 }

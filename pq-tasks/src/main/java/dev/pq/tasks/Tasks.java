@@ -54,9 +54,6 @@ import java.util.Objects;
  * Que does, and its id returned; a worker (or the test) runs it when it is due.
  */
 public final class Tasks {
-    /** Per instance: two Tasks over two tables must not report each other's ids. */
-    private final ThreadLocal<long[]> lastId = ThreadLocal.withInitial(() -> new long[] {-1});
-
     private final PQ pq;
     private final TasksDb db;
     private final ObjectMapper mapper;
@@ -64,7 +61,7 @@ public final class Tasks {
     private final Clock clock;
     private final boolean inline;
     private final List<JobListener> listeners;
-    private final Executor inlineExecutor;
+    private final Enqueuing enqueuing;
 
     private Tasks(Builder b) {
         this.pq = b.pq;
@@ -74,7 +71,8 @@ public final class Tasks {
         this.clock = b.clock;
         this.inline = b.inline;
         this.listeners = List.copyOf(b.listeners);
-        this.inlineExecutor = new Executor(registry, mapper, List.of(), listeners, "the job was not run");
+        this.enqueuing = new Enqueuing(pq, db, mapper, clock, inline, listeners,
+                new Executor(registry, mapper, List.of(), listeners, "the job was not run"));
     }
 
     /** A tasks layer with default settings. */
@@ -130,15 +128,23 @@ public final class Tasks {
      * gives it for void methods.
      */
     public <T> T client(Class<T> type, Enqueue options) {
-        Objects.requireNonNull(type, "type");
         Objects.requireNonNull(options, "options");
+        return proxy(type, (def, args) -> {
+            String queue = queueOf(def, options);
+            return enqueuing.one(new Enqueuing.Call(def, queue, ArgsCodec.methodArgs(mapper, def, queue, args), options));
+        });
+    }
+
+    /** Makes a client of {@code type} whose task calls go to {@code sink}. */
+    <T> T proxy(Class<T> type, java.util.function.BiFunction<TaskDef, Object[], Enqueued> sink) {
+        Objects.requireNonNull(type, "type");
         if (!type.isInterface()) {
             throw new IllegalArgumentException(type.getName() + " is a class: clients are made of interfaces; "
                     + "enqueue a class's tasks with tasks.enqueue(\"Name.method\", args...)");
         }
         for (Method m : type.getMethods()) {
             if (m.isAnnotationPresent(Task.class) && !returnsIdOrVoid(m)) {
-                throw new IllegalArgumentException("@Task method " + m + " must return void, long or Long");
+                throw new IllegalArgumentException("@Task method " + m + " must return void, long, Long or Enqueued");
             }
         }
         registry.method(firstTask(type)); // reads (and so validates) the definitions now
@@ -154,10 +160,9 @@ public final class Tasks {
             if (!m.isAnnotationPresent(Task.class)) {
                 throw new UnsupportedOperationException(m + " is not a @Task method: a client only enqueues");
             }
-            TaskDef def = registry.method(m);
-            String queue = queueOf(def, options);
-            long id = enqueue(def, queue, ArgsCodec.methodArgs(mapper, def, queue, args), options);
-            return m.getReturnType() == void.class ? null : (Object) id;
+            Enqueued e = sink.apply(registry.method(m), args);
+            Class<?> r = m.getReturnType();
+            return r == void.class ? null : r == Enqueued.class ? e : (Object) e.id();
         });
         return type.cast(proxy);
     }
@@ -173,7 +178,7 @@ public final class Tasks {
 
     private static boolean returnsIdOrVoid(Method m) {
         Class<?> r = m.getReturnType();
-        return r == void.class || r == long.class || r == Long.class;
+        return r == void.class || r == long.class || r == Long.class || r == Enqueued.class;
     }
 
     /** Enqueues a job of a job class with its default options; returns the job id. */
@@ -185,9 +190,43 @@ public final class Tasks {
     public <A> long enqueue(Class<? extends JobHandler<A>> jobClass, A args, Enqueue options) {
         Objects.requireNonNull(jobClass, "jobClass");
         Objects.requireNonNull(options, "options");
+        return call(jobClass, args, options).id();
+    }
+
+    /**
+     * Enqueues a job of a job class, saying whether a unique key made it a duplicate of an existing
+     * job (see {@link Unique}, {@link Enqueue#uniqueKey(String)}).
+     */
+    public <A> Enqueued submit(Class<? extends JobHandler<A>> jobClass, A args, Enqueue options) {
+        return call(jobClass, args, options);
+    }
+
+    private <A> Enqueued call(Class<? extends JobHandler<A>> jobClass, A args, Enqueue options) {
+        Objects.requireNonNull(jobClass, "jobClass");
+        Objects.requireNonNull(options, "options");
         TaskDef def = registry.jobClass(jobClass);
         String queue = queueOf(def, options);
-        return enqueue(def, queue, ArgsCodec.jobArgs(mapper, def, queue, args), options);
+        return enqueuing.one(new Enqueuing.Call(def, queue, ArgsCodec.jobArgs(mapper, def, queue, args), options));
+    }
+
+    /**
+     * Enqueues many jobs of a job class in one statement (Que's {@code bulk_enqueue}), in their
+     * order, with {@code options} for each; in the caller's transaction when the options give a
+     * connection ({@link Enqueue#in}). {@link #bulk()} mixes tasks and options per job.
+     */
+    public <A> List<Enqueued> enqueueAll(Class<? extends JobHandler<A>> jobClass, List<? extends A> args, Enqueue options) {
+        Objects.requireNonNull(options, "options");
+        Bulk bulk = bulk();
+        Enqueue each = options.withoutConnection();
+        for (A a : args) {
+            bulk.add(jobClass, a, each);
+        }
+        return options.connection() == null ? bulk.enqueue() : bulk.enqueue(options.connection());
+    }
+
+    /** A bulk enqueue: jobs added one by one, written in one statement by {@link Bulk#enqueue()}. */
+    public Bulk bulk() {
+        return new Bulk(this);
     }
 
     /**
@@ -201,9 +240,31 @@ public final class Tasks {
      */
     public long enqueue(String taskName, Enqueue options, Object... args) {
         Objects.requireNonNull(options, "options");
+        return enqueuing.one(named(taskName, options, args)).id();
+    }
+
+    /** The call of a task by name, resolved (for {@link Bulk}). */
+    Enqueuing.Call named(String taskName, Enqueue options, Object... args) {
         TaskDef def = known(taskName);
         String queue = queueOf(def, options);
-        return enqueue(def, queue, ArgsCodec.converted(mapper, def, queue, args), options);
+        return new Enqueuing.Call(def, queue, ArgsCodec.converted(mapper, def, queue, args), options);
+    }
+
+    /** The call of a job class, resolved (for {@link Bulk}). */
+    <A> Enqueuing.Call jobCall(Class<? extends JobHandler<A>> jobClass, A args, Enqueue options) {
+        TaskDef def = registry.jobClass(Objects.requireNonNull(jobClass, "jobClass"));
+        String queue = queueOf(def, Objects.requireNonNull(options, "options"));
+        return new Enqueuing.Call(def, queue, ArgsCodec.jobArgs(mapper, def, queue, args), options);
+    }
+
+    /** The call of an interface task method, resolved (for {@link Bulk}). */
+    Enqueuing.Call methodCall(TaskDef def, Object[] args, Enqueue options) {
+        String queue = queueOf(def, options);
+        return new Enqueuing.Call(def, queue, ArgsCodec.methodArgs(mapper, def, queue, args), options);
+    }
+
+    Enqueuing enqueuing() {
+        return enqueuing;
     }
 
     /**
@@ -234,7 +295,16 @@ public final class Tasks {
      * For void {@code @Task} methods.
      */
     public long lastId() {
-        return lastId.get()[0];
+        Enqueued e = enqueuing.last();
+        return e == null ? -1 : e.id();
+    }
+
+    /**
+     * The last enqueue of the calling thread through this {@code Tasks}, with whether it was a
+     * duplicate of an existing job; null if none.
+     */
+    public Enqueued lastEnqueued() {
+        return enqueuing.last();
     }
 
     /** Inspection and repair of jobs, failures and workers. */
@@ -244,77 +314,6 @@ public final class Tasks {
 
     private static String queueOf(TaskDef def, Enqueue options) {
         return options.queue() != null ? options.queue() : def.queue();
-    }
-
-    private long enqueue(TaskDef def, String queue, String json, Enqueue options) {
-        Internals.engine(pq).checkOpen();
-        int priority = options.priority() != null ? options.priority() : def.priority();
-        When schedule = options.scheduleAt() != null ? options.scheduleAt() : def.scheduleAt();
-        When expected = options.expectedAt() != null ? options.expectedAt() : def.expectedAt();
-        EnqueuedJob before = new EnqueuedJob(0, def.name(), queue, priority, json);
-        for (JobListener l : listeners) {
-            l.beforeEnqueue(before);
-        }
-        long id;
-        if (inline && !inFuture(schedule)) {
-            id = 0;
-            runInline(def, queue, priority, json, options.connection());
-        } else {
-            try {
-                if (options.connection() != null) {
-                    id = db.enqueue(options.connection(), queue, priority, def.name(), json, schedule, expected);
-                } else {
-                    try (Connection c = Internals.engine(pq).acquire()) {
-                        id = db.enqueue(c, queue, priority, def.name(), json, schedule, expected);
-                    }
-                }
-            } catch (SQLException e) {
-                throw Internals.engine(pq).translate(e, "enqueue of task " + def.name() + " to queue \"" + queue + "\"");
-            }
-        }
-        lastId.get()[0] = id;
-        EnqueuedJob after = new EnqueuedJob(id, def.name(), queue, priority, json);
-        for (JobListener l : listeners) {
-            try {
-                l.afterEnqueue(after);
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(Tasks.class).warn("afterEnqueue listener failed task={}", def.name(), e);
-            }
-        }
-        return id;
-    }
-
-    /** A job scheduled for later is stored even in inline mode (Que's run_synchronously does the same). */
-    private boolean inFuture(When schedule) {
-        return schedule.at() != null ? schedule.at().isAfter(clock.instant())
-                : schedule.in() != null && !schedule.in().isNegative() && !schedule.in().isZero();
-    }
-
-    private void runInline(TaskDef def, String queue, int priority, String json, Connection given) {
-        Instant now = Instant.now(clock);
-        LockedJob job = new LockedJob(0, queue, priority, def.name(), json, null, 0, now, null, now, 0, System.nanoTime());
-        Context ctx = new Context(job, Internals.engine(pq), given);
-        try {
-            inlineExecutor.run(ctx);
-            Connection opened = ctx.opened();
-            if (opened != null) {
-                opened.commit();
-            }
-        } catch (Executor.Permanent e) {
-            ctx.rollbackQuietly();
-            throw (RuntimeException) e.getCause();
-        } catch (TaskNotFoundException e) {
-            ctx.rollbackQuietly();
-            throw e;
-        } catch (Exception | Error e) {
-            ctx.rollbackQuietly();
-            for (JobListener l : listeners) {
-                l.onFailure(ctx, e, false);
-            }
-            throw new TaskFailedException(def.name(), e);
-        } finally {
-            ctx.release();
-        }
     }
 
     TasksDb db() {

@@ -33,6 +33,7 @@ public final class JobRunner {
 
     private final Engine engine;
     private final TasksDb db;
+    private final Enqueuer keys;
     private final Executor executor;
     private final Completer completer;
     private final Locker locker;
@@ -52,6 +53,7 @@ public final class JobRunner {
         this.series = series;
         this.engine = db.engine();
         this.db = db;
+        this.keys = new Enqueuer(db);
         this.executor = executor;
         this.completer = completer;
         this.locker = locker;
@@ -86,6 +88,9 @@ public final class JobRunner {
     /** Runs one job taken from the buffer; false if the run was abandoned and this thread must end. */
     public boolean run(LockedJob taken, int threshold) {
         LockedJob job = pickup.verify(taken);
+        if (job != null && job.keyUntilStart()) {
+            job = releaseKey(job);
+        }
         if (job == null) {
             return true;
         }
@@ -128,6 +133,23 @@ public final class JobRunner {
         } finally {
             // only this run's entry: after abandonment the job may be running again on another thread
             running.remove(job.id(), ex);
+        }
+    }
+
+    /** A job unique while it waits gives its key up as its run starts; null if its row changed meanwhile. */
+    private LockedJob releaseKey(LockedJob job) {
+        try {
+            LockedJob started = keys.start(job);
+            if (started == null) {
+                log.info("job {} ({}) not run: it was changed or completed before its run", job.id(), job.task());
+                locker.release(job.id());
+            }
+            return started;
+        } catch (SQLException | RuntimeException e) {
+            log.warn("job {} ({}) not run now: cannot release its unique key ({}); it is given back", job.id(), job.task(),
+                    e.toString());
+            locker.giveBack(List.of(job));
+            return null;
         }
     }
 

@@ -17,7 +17,14 @@ import java.time.Instant;
  * @param readyAt    when it became ready to run: its schedule (or retry) time, else when it was enqueued
  * @param version    the row version it was read at ({@code xmin}): its completion changes only that version
  * @param checkedAt  {@link System#nanoTime()} when the row was read
+ * @param keyUntilStart true if it holds a unique key only while it waits: its run releases it first
  */
 public record LockedJob(long id, String queue, int priority, String task, String json, byte[] bytes, int errorCount,
-                        Instant enqueuedAt, Instant expectedAt, Instant readyAt, long version, long checkedAt) {
+                        Instant enqueuedAt, Instant expectedAt, Instant readyAt, long version, long checkedAt,
+                        boolean keyUntilStart) {
+    /** This job at a new row version, its key released. */
+    public LockedJob started(long newVersion) {
+        return new LockedJob(id, queue, priority, task, json, bytes, errorCount, enqueuedAt, expectedAt, readyAt,
+                newVersion, checkedAt, false);
+    }
 }

@@ -8,6 +8,7 @@ import dev.pq.tasks.Backoff;
 import dev.pq.tasks.JobHandler;
 import dev.pq.tasks.spi.RetryPolicy;
 import dev.pq.tasks.Task;
+import dev.pq.tasks.Unique;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
@@ -29,9 +30,12 @@ import java.util.Objects;
  * @param expectedAt the default expected time
  * @param retryPolicy what happens after a failure: from the {@code @Task} attributes, or the task's own policy
  * @param timeout    the per-job run-time limit, or null for the worker's default
+ * @param unique     the task's uniqueness ({@code @Unique}), or null
+ * @param group      the argument that gives a job's group (a position or property name), or null
  */
 public record TaskDef(String name, Method method, List<JavaType> argTypes, String queue, int priority,
-                      When scheduleAt, When expectedAt, RetryPolicy retryPolicy, Duration timeout) {
+                      When scheduleAt, When expectedAt, RetryPolicy retryPolicy, Duration timeout, UniqueSpec unique,
+                      Object group) {
 
     static final String DEFAULT_QUEUE = "default";
 
@@ -43,7 +47,7 @@ public record TaskDef(String name, Method method, List<JavaType> argTypes, Strin
 
     /** This definition with {@code policy} deciding retries (an implementation that is its own policy). */
     public TaskDef withRetryPolicy(RetryPolicy policy) {
-        return new TaskDef(name, method, argTypes, queue, priority, scheduleAt, expectedAt, policy, timeout);
+        return new TaskDef(name, method, argTypes, queue, priority, scheduleAt, expectedAt, policy, timeout, unique, group);
     }
 
     /** The task as messages show it: {@code name(type, ...)}. */
@@ -69,7 +73,7 @@ public record TaskDef(String name, Method method, List<JavaType> argTypes, Strin
             for (Type p : m.getGenericParameterTypes()) {
                 types.add(mapper.getTypeFactory().constructType(p));
             }
-            out.add(of(name, m, types, t, false));
+            out.add(of(name, m, types, t, m.getAnnotation(Unique.class), false, mapper));
         }
         if (out.isEmpty()) {
             throw new IllegalArgumentException(type.getName() + " has no public @Task methods");
@@ -91,10 +95,11 @@ public record TaskDef(String name, Method method, List<JavaType> argTypes, Strin
         String name = t == null || t.name().isEmpty() ? type.getSimpleName() : t.name();
         JavaType[] params = mapper.getTypeFactory().constructType(type).findTypeParameters(JobHandler.class);
         JavaType args = params.length == 1 ? params[0] : mapper.getTypeFactory().constructType(Object.class);
-        return of(name, null, List.of(args), t, true);
+        return of(name, null, List.of(args), t, type.getAnnotation(Unique.class), true, mapper);
     }
 
-    private static TaskDef of(String name, Method m, List<JavaType> types, Task t, boolean jobClass) {
+    private static TaskDef of(String name, Method m, List<JavaType> types, Task t, Unique u, boolean jobClass,
+                              ObjectMapper mapper) {
         if (name.isBlank()) {
             throw new IllegalArgumentException("task name must not be blank: \"" + name + "\"");
         }
@@ -119,7 +124,23 @@ public record TaskDef(String name, Method method, List<JavaType> argTypes, Strin
                 throw new IllegalArgumentException("task " + name + ": " + e.getMessage(), e);
             }
         }
-        return new TaskDef(name, m, types, queue, priority, schedule, expected, policy, timeout);
+        UniqueSpec unique = null;
+        if (u != null) {
+            Duration period = u.period().isEmpty() ? null : duration(name, "@Unique period", u.period());
+            if (period != null && period.toMillis() < 1) {
+                throw new IllegalArgumentException("task " + name + ": @Unique period must be at least 1ms: " + u.period());
+            }
+            if (period == null && u.scope() == Unique.Scope.PERIOD) {
+                throw new IllegalArgumentException("task " + name + ": @Unique(scope = PERIOD) needs a period, e.g. period = \"1h\"");
+            }
+            unique = new UniqueSpec(Keys.select(mapper, name, m, types, u.by(), "@Unique(by)"),
+                    period != null ? Unique.Scope.PERIOD : u.scope(), period, u.onDuplicate());
+        }
+        Object group = null;
+        if (t != null && !t.group().isEmpty()) {
+            group = Keys.select(mapper, name, m, types, new String[] {t.group()}, "@Task(group)").get(0);
+        }
+        return new TaskDef(name, m, types, queue, priority, schedule, expected, policy, timeout, unique, group);
     }
 
     private static RetryPolicy instantiate(String task, Class<? extends RetryPolicy> type) {

@@ -100,7 +100,7 @@ public final class TasksDb {
         Instant scheduled = Engine.instant(rs, 9);
         return new LockedJob(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5),
                 rs.getBytes(6), rs.getInt(7), enqueued, Engine.instant(rs, 10), scheduled != null ? scheduled : enqueued,
-                rs.getLong(11), checkedAt);
+                rs.getLong(11), checkedAt, rs.getBoolean(12));
     }
 
     /**
@@ -116,7 +116,7 @@ public final class TasksDb {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     LockedJob j = job(rs, now);
-                    out.put(j.id(), new Checked(j, rs.getBoolean(12)));
+                    out.put(j.id(), new Checked(j, rs.getBoolean(13)));
                 }
             }
             return out;
