@@ -27,6 +27,7 @@ public final class BenchMain {
     static List<Scenario> scenarios() {
         List<Scenario> all = new ArrayList<>(RawScenarios.all());
         all.addAll(PqScenarios.all());
+        all.addAll(TaskScenarios.all());
         all.addAll(WorkerScenarios.all());
         all.addAll(DeepScenarios.all());
         all.addAll(JavaPeers.all());

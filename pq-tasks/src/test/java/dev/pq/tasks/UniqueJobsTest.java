@@ -305,6 +305,21 @@ class UniqueJobsTest extends TasksTestBase {
     }
 
     @Test
+    void aRetriedFailedJobTakesItsKeyBackUnlessAnotherJobHoldsIt() {
+        Enqueued a = billing.charge(3, "x");
+        exec("UPDATE " + table() + " SET failed_at = now() WHERE id = ?", a.id());
+        assertTrue(tasks.admin().retryFailed(a.id()));
+        assertTrue(billing.charge(3, "y").duplicate(), "the retried job holds its key again");
+        exec("UPDATE " + table() + " SET failed_at = now() WHERE id = ?", a.id());
+        Enqueued b = billing.charge(3, "z");
+        assertFalse(b.duplicate());
+        assertTrue(tasks.admin().retryFailed(a.id()), "a retry is not refused because the key is taken");
+        assertEquals(0, ((Number) row(a.id()).get("unique_scope")).intValue(), "it runs without the key");
+        assertEquals(1, pending("billing.charge:[3]") - 1, "both pending, one holding the key");
+        assertEquals(b.id(), billing.charge(3, "w").id());
+    }
+
+    @Test
     void jobsWithoutAKeyUseTodaysStatementAndColumnsStayEmpty() {
         long id = billing.plain(1).id();
         var r = row(id);

@@ -277,17 +277,25 @@ public final class TasksSql {
                 WHERE t.failed_at IS NOT NULL AND t.finished_at IS NULL AND (t.cancelled_at IS NOT NULL) = ?
                   AND (CAST(? AS text) IS NULL OR t.queue = ?) AND (CAST(? AS text) IS NULL OR t.task = ?)
                 ORDER BY t.failed_at, t.id LIMIT ? OFFSET ?""");
+        // A retried job takes its unique key back, unless another pending job holds it meanwhile:
+        // then it runs without (the key's holder is not a duplicate of it).
+        String keyStillFree = """
+                CASE WHEN t.unique_scope IN (1, 2) AND EXISTS (SELECT 1 FROM {table} AS o WHERE o.unique_key = t.unique_key
+                  AND o.unique_scope IN (1, 2) AND o.finished_at IS NULL AND o.failed_at IS NULL AND o.id <> t.id)
+                THEN 0 ELSE t.unique_scope END""";
         retryFailed = core.named("retryFailed", """
                 WITH r AS (
-                  UPDATE {table} SET failed_at = NULL, cancelled_at = NULL, error_count = 0, schedule_at = NULL
-                  WHERE id = ? AND failed_at IS NOT NULL RETURNING queue)
+                  UPDATE {table} AS t SET failed_at = NULL, cancelled_at = NULL, error_count = 0, schedule_at = NULL,
+                         unique_scope = """ + keyStillFree + """
+                  WHERE t.id = ? AND t.failed_at IS NOT NULL RETURNING t.queue)
                 SELECT count(*), count(pg_notify(?, queue)) FROM r""");
         retryAllFailed = core.named("retryAllFailed", """
                 WITH r AS (
-                  UPDATE {table} SET failed_at = NULL, error_count = 0, schedule_at = NULL
-                  WHERE failed_at IS NOT NULL AND finished_at IS NULL AND cancelled_at IS NULL
-                    AND (CAST(? AS text) IS NULL OR queue = ?) AND (CAST(? AS text) IS NULL OR task = ?)
-                  RETURNING queue),
+                  UPDATE {table} AS t SET failed_at = NULL, error_count = 0, schedule_at = NULL,
+                         unique_scope = """ + keyStillFree + """
+                  WHERE t.failed_at IS NOT NULL AND t.finished_at IS NULL AND t.cancelled_at IS NULL
+                    AND (CAST(? AS text) IS NULL OR t.queue = ?) AND (CAST(? AS text) IS NULL OR t.task = ?)
+                  RETURNING t.queue),
                 n AS (SELECT DISTINCT queue FROM r)
                 SELECT (SELECT count(*) FROM r), (SELECT count(pg_notify(?, queue)) FROM n)""");
         deleteFailed = core.named("deleteFailed", "DELETE FROM {table} WHERE id = ? AND failed_at IS NOT NULL");
