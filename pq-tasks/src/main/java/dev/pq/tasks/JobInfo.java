@@ -27,10 +27,12 @@ import java.time.Instant;
  * @param enqueuedAt         when it was enqueued
  * @param runAt              when it is (or was) due: its schedule time, else its enqueue time
  * @param endedAt            when it failed, was cancelled or finished; {@code null} while pending
+ * @param uniqueKey          the unique key it holds (or held, once it left the key's scope), or {@code null}
+ * @param group              its group for concurrency limits, or {@code null}
  */
 public record JobInfo(long id, String queue, String task, int priority, State state, boolean locked, String json,
                       int binaryLength, int errorCount, String lastErrorMessage, String lastErrorBacktrace,
-                      Instant enqueuedAt, Instant runAt, Instant endedAt) {
+                      Instant enqueuedAt, Instant runAt, Instant endedAt, String uniqueKey, String group) {
     /** The lifecycle states a stored job can be in (a running job is {@code READY} and {@code locked}). */
     public enum State {
         /** Pending and due: the next worker with a free thread may take it. */

@@ -223,6 +223,8 @@ class DashboardHttpTest extends DashboardTestBase {
         fail(job, "<img src=x onerror=alert(1)> " + evil);
         pq.queue(evil).put(Map.of("html", evil));
         admin.pause(evil);
+        exec("UPDATE " + schema + ".queue SET unique_key = ?, unique_scope = 2, group_key = ? WHERE id = ?", evil, evil, job);
+        assertTrue(http.get("/jobs/" + job).body().contains("<dt>unique key</dt><dd><code>&lt;script&gt;"), "the key shown, escaped");
         for (String page : List.of("/", "/failed", "/jobs/" + job, "/queue?name=" + Http.enc(evil),
                 "/failed?queue=" + Http.enc(evil) + "&task=" + Http.enc(evil), "/stats?queue=" + Http.enc(evil))) {
             String body = http.html().get(page).body();

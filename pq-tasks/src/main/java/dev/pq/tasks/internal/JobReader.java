@@ -103,6 +103,6 @@ public final class JobReader {
         int binaryLength = rs.wasNull() ? -1 : bytes;
         return new JobInfo(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), state,
                 ended == null && rs.getBoolean(15), rs.getString(5), binaryLength, rs.getInt(7), rs.getString(8),
-                rs.getString(9), enqueued, runAt, ended);
+                rs.getString(9), enqueued, runAt, ended, rs.getString(17), rs.getString(18));
     }
 }

@@ -394,7 +394,8 @@ public final class TasksSql {
                        t.last_error_message, t.last_error_backtrace, t.enqueued_at, t.schedule_at, t.failed_at,
                        t.finished_at, t.cancelled_at, EXISTS (SELECT 1 FROM pg_locks AS l
                          WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted
-                           AND l.classid = CAST(CAST(? AS bigint) AS oid) AND l.objid = {lock_objid}), {due.t}
+                           AND l.classid = CAST(CAST(? AS bigint) AS oid) AND l.objid = {lock_objid}), {due.t},
+                       t.unique_key, t.group_key
                 FROM\s""";
         readyJobs = core.named("readyJobs", jobView + """
                 (SELECT * FROM {table} AS t WHERE {pending.t} AND {due.t} AND (CAST(? AS text) IS NULL OR t.queue = ?)

@@ -161,7 +161,7 @@ final class Pages {
                 "task", j.task() == null ? "" : j.task(), "priority", j.priority(), "state", state,
                 "stateClass", cls, "runAt", Fmt.time(j.runAt()), "runAgo", Fmt.ago(j.runAt(), p.now()),
                 "enqueuedAt", Fmt.time(j.enqueuedAt()), "endedAt", Fmt.time(j.endedAt()),
-                "errorCount", j.errorCount(), "payload", Fmt.payload(j.json(), j.binaryLength()),
+                "errorCount", j.errorCount(), "uniqueKey", j.uniqueKey(), "group", j.group(), "payload", Fmt.payload(j.json(), j.binaryLength()),
                 "message", j.lastErrorMessage(), "backtrace", j.lastErrorBacktrace(),
                 "cancel", pending ? p.action("/jobs/" + id + "/cancel", "Cancel", "danger",
                         j.locked() ? "Cancel running job " + id + "? Its worker interrupts it." : null) : null,
