@@ -33,7 +33,7 @@ public final class ArgsCodec {
                         continue;
                     }
                     Object a = args == null ? null : args[i];
-                    mapper.writerFor(types.get(i)).writeValue(g, a);
+                    def.writers().get(i).writeValue(g, a);
                 }
                 g.writeEndArray();
             }
@@ -46,7 +46,7 @@ public final class ArgsCodec {
     /** The JSON of a job class's arguments. */
     public static String jobArgs(ObjectMapper mapper, TaskDef def, String queue, Object args) {
         try {
-            return mapper.writerFor(def.argTypes().get(0)).writeValueAsString(args);
+            return def.writers().get(0).writeValueAsString(args);
         } catch (Exception e) {
             throw new SerializationException(queue, null, def.signature(), e);
         }

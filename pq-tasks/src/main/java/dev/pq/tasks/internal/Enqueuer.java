@@ -218,9 +218,13 @@ public final class Enqueuer {
             k[i] = r.uniqueKey();
             s[i] = r.uniqueKey() == null ? null : (short) UniqueSpec.code(r.scope());
         }
-        List<Long> plainIds = new ArrayList<>();
+        boolean anyKey = false;
+        for (Object key : k) {
+            anyKey |= key != null;
+        }
+        List<Long> plainIds = new ArrayList<>(n);
         Map<String, Long> keyed = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(sql.enqueueBulk)) {
+        try (PreparedStatement ps = c.prepareStatement(anyKey ? sql.enqueueBulk : sql.enqueueBulkPlain)) {
             ps.setArray(1, c.createArrayOf("text", q));
             ps.setArray(2, c.createArrayOf("int2", p));
             ps.setArray(3, c.createArrayOf("text", t));
@@ -234,12 +238,16 @@ public final class Enqueuer {
             ps.setArray(11, c.createArrayOf("int2", s));
             ps.setString(12, engine.sql().channel);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) { // by id, which follows the rows' order
-                    String key = rs.getString(2);
-                    if (key == null) {
-                        plainIds.add(rs.getLong(1));
+                rs.next();
+                java.sql.Array idArray = rs.getArray(1);
+                Long[] ids = idArray == null ? new Long[0] : (Long[]) idArray.getArray();
+                java.sql.Array keyArray = rs.getArray(2);
+                String[] keys = keyArray == null ? new String[ids.length] : (String[]) keyArray.getArray();
+                for (int i = 0; i < ids.length; i++) { // by id, which follows the rows' order
+                    if (keys[i] == null) {
+                        plainIds.add(ids[i]);
                     } else {
-                        keyed.put(key, rs.getLong(1));
+                        keyed.put(keys[i], ids[i]);
                     }
                 }
             }

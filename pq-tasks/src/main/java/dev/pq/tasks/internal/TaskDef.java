@@ -2,6 +2,7 @@ package dev.pq.tasks.internal;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.pq.internal.Identifiers;
 import dev.pq.internal.When;
 import dev.pq.tasks.Backoff;
@@ -32,10 +33,11 @@ import java.util.Objects;
  * @param timeout    the per-job run-time limit, or null for the worker's default
  * @param unique     the task's uniqueness ({@code @Unique}), or null
  * @param group      the argument that gives a job's group (a position or property name), or null
+ * @param writers    a JSON writer per argument type, made once (a writer per call cost more than the write)
  */
 public record TaskDef(String name, Method method, List<JavaType> argTypes, String queue, int priority,
                       When scheduleAt, When expectedAt, RetryPolicy retryPolicy, Duration timeout, UniqueSpec unique,
-                      Object group) {
+                      Object group, List<ObjectWriter> writers) {
 
     static final String DEFAULT_QUEUE = "default";
 
@@ -43,11 +45,16 @@ public record TaskDef(String name, Method method, List<JavaType> argTypes, Strin
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(retryPolicy, "retryPolicy");
         argTypes = List.copyOf(argTypes);
+        writers = List.copyOf(writers);
+        if (writers.size() != argTypes.size()) {
+            throw new IllegalArgumentException("a writer per argument type");
+        }
     }
 
     /** This definition with {@code policy} deciding retries (an implementation that is its own policy). */
     public TaskDef withRetryPolicy(RetryPolicy policy) {
-        return new TaskDef(name, method, argTypes, queue, priority, scheduleAt, expectedAt, policy, timeout, unique, group);
+        return new TaskDef(name, method, argTypes, queue, priority, scheduleAt, expectedAt, policy, timeout, unique, group,
+                writers);
     }
 
     /** The task as messages show it: {@code name(type, ...)}. */
@@ -140,7 +147,8 @@ public record TaskDef(String name, Method method, List<JavaType> argTypes, Strin
         if (t != null && !t.group().isEmpty()) {
             group = Keys.select(mapper, name, m, types, new String[] {t.group()}, "@Task(group)").get(0);
         }
-        return new TaskDef(name, m, types, queue, priority, schedule, expected, policy, timeout, unique, group);
+        return new TaskDef(name, m, types, queue, priority, schedule, expected, policy, timeout, unique, group,
+                types.stream().map(mapper::writerFor).toList());
     }
 
     private static RetryPolicy instantiate(String task, Class<? extends RetryPolicy> type) {

@@ -31,6 +31,7 @@ public final class TasksSql {
     public final String enqueueKeyed;
     public final String enqueuePeriod;
     public final String enqueueBulk;
+    public final String enqueueBulkPlain;
     public final String uniqueHolder;
     public final String uniqueHolders;
     public final String periodHolder;
@@ -129,9 +130,9 @@ public final class TasksSql {
                   RETURNING t.id, t.queue)
                 SELECT id, pg_notify(?, queue) FROM r""");
         // Many jobs in one statement; duplicates (inside the batch or with existing rows) are
-        // skipped and told apart by their keys. Each queue is notified once.
-        enqueueBulk = core.named("enqueueBulk", """
-                WITH job AS (
+        // skipped and told apart by their keys (ids follow the rows' order: they are drawn in it).
+        // Each queue is notified once.
+        String bulkInsert = """
                   INSERT INTO {table} (queue, priority, task, data, schedule_at, expected_at, group_key, unique_key, unique_scope)
                   SELECT q, p, t, CAST(d AS jsonb),
                          COALESCE(CAST(sa AS timestamptz), clock_timestamp() + si * interval '1 microsecond'),
@@ -141,10 +142,17 @@ public final class TasksSql {
                               CAST(? AS text[]), CAST(? AS text[]), CAST(? AS smallint[]))
                        WITH ORDINALITY AS u(q, p, t, d, sa, si, ea, ei, g, k, s, n)
                   ORDER BY n
-                  """ + keyedConflict + """
+                """;
+        enqueueBulk = core.named("enqueueBulk", "WITH job AS (" + bulkInsert + keyedConflict + """
                   RETURNING id, unique_key, queue),
                 nq AS (SELECT DISTINCT queue FROM job)
-                SELECT id, unique_key, (SELECT count(pg_notify(?, queue)) FROM nq) FROM job ORDER BY id""");
+                SELECT array_agg(id ORDER BY id), array_agg(unique_key ORDER BY id),
+                       (SELECT count(pg_notify(?, queue)) FROM nq) FROM job""");
+        // A batch without unique keys: no arbiter index to check, the ids in one array.
+        enqueueBulkPlain = core.named("enqueueBulkPlain", "WITH job AS (" + bulkInsert + """
+                  RETURNING id, queue),
+                nq AS (SELECT DISTINCT queue FROM job)
+                SELECT array_agg(id ORDER BY id), NULL, (SELECT count(pg_notify(?, queue)) FROM nq) FROM job""");
         // A job unique while it waits leaves the key when its run starts; the run then requires the
         // row version this writes.
         startUnique = core.named("startUnique", """
