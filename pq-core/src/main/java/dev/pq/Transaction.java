@@ -102,9 +102,10 @@ public final class Transaction<T> implements AutoCloseable {
             throw new IllegalArgumentException("job " + job.id() + " was not taken in this transaction on queue \""
                     + queue.name() + "\"");
         }
-        byte[] payload = queue.encode(data);
+        int size;
         try {
-            if (!engine.updateKept(connection, queue.name(), job.id(), queue.serializer().format(), payload)) {
+            size = engine.updateKept(connection, queue.name(), job.id(), queue.serializer().format(), queue.encode(data));
+            if (size < 0) {
                 throw new PQException("job " + job.id() + " of queue \"" + queue.name() + "\" has no kept row to update"
                         + " on table " + engine.sql().display + " (deleted by someone else?)");
             }
@@ -112,7 +113,7 @@ public final class Transaction<T> implements AutoCloseable {
             throw engine.translate(e, "updating job " + job.id() + " of queue \"" + queue.name() + "\"");
         }
         Job<T> old = taken.get(i);
-        Job<T> updated = new Job<>(old.id(), old.queue(), data, payload.length, old.enqueuedAt(), old.scheduleAt(),
+        Job<T> updated = new Job<>(old.id(), old.queue(), data, size, old.enqueuedAt(), old.scheduleAt(),
                 old.expectedAt());
         taken.set(i, updated);
         return updated;

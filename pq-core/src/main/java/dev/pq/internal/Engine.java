@@ -220,14 +220,18 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** Replaces the payload of a kept job's row; false if there is no kept row of that id. */
-    public boolean updateKept(Connection c, String queue, long id, Format format, byte[] payload)
-            throws SQLException {
+    /**
+     * Replaces the payload of a kept job's row; returns the stored payload's size in bytes (as a
+     * get reads it), or -1 if there is no kept row of that id.
+     */
+    public int updateKept(Connection c, String queue, long id, Format format, byte[] payload) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.updateKept)) {
             bindPayload(ps, 1, format, payload);
             ps.setLong(3, id);
             ps.setString(4, queue);
-            return ps.executeUpdate() == 1;
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : -1;
+            }
         }
     }
 

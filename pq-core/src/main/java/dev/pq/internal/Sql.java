@@ -161,7 +161,8 @@ public final class Sql {
                 WHERE id = ? AND queue = ? AND dequeued_at IS NOT NULL""");
         updateKept = named("updateKept", """
                 UPDATE {table} SET data = CAST(? AS jsonb), bytes = ?
-                WHERE id = ? AND queue = ? AND dequeued_at IS NOT NULL""");
+                WHERE id = ? AND queue = ? AND dequeued_at IS NOT NULL
+                RETURNING COALESCE(octet_length(CAST(data AS text)), octet_length(bytes))""");
 
         restore = named("restore", """
                 INSERT INTO {table} (id, queue, enqueued_at, schedule_at, expected_at, data, bytes,
