@@ -59,6 +59,33 @@ class KeepHistoryTest extends PgTest {
     }
 
     @Test
+    void keptGet_isTheDefaultStatementWithAnUpdateInPlaceOfTheDelete_andTheDefaultIsUntouched() {
+        dev.pq.internal.Sql sql = new dev.pq.internal.Sql(schema, "queue");
+        for (int k = dev.pq.internal.Sql.DEFAULT_CANDIDATES; k <= 8192; k *= 2) {
+            String plain = sql.dequeue(k);
+            assertEquals(plain, sql.dequeue(k, false));
+            assertTrue(plain.contains("DELETE FROM " + sql.qualified + " WHERE id = (SELECT id FROM pick)"), plain);
+            assertFalse(plain.contains("dequeued_at"), "the default get reads and writes no new column: " + plain);
+            assertEquals(plain.replace("/* pq:dequeue */", "/* pq:dequeueKeep */").replace("DELETE FROM " + sql.qualified,
+                            "UPDATE " + sql.qualified + " SET dequeued_at = statement_timestamp(), "
+                                    + "finished_at = statement_timestamp()"),
+                    sql.dequeue(k, true), "the same lock, candidates and re-check; only the removal differs");
+        }
+    }
+
+    @Test
+    void keptGet_ofAScheduledJobNowDue_keepsItToo() {
+        Queue<Object> q = pq.queue("apples").keepHistory(true);
+        long id = q.put("later", Duration.ofMillis(200));
+        assertTrue(q.poll().isEmpty(), "not due yet");
+        Job<Object> job = q.get(Duration.ofSeconds(10)).orElseThrow(() -> new AssertionError("never due"));
+        assertEquals(id, job.id());
+        assertNotNull(job.scheduleAt());
+        assertNotNull(kept(id).get("dequeued_at"));
+        assertTrue(q.poll().isEmpty());
+    }
+
+    @Test
     void defaultGet_stillDeletesTheRow_andHandlesDifferOnlyInTheOption() {
         Queue<Object> q = pq.queue("apples");
         assertFalse(q.keepsHistory());
