@@ -43,6 +43,7 @@ public final class PQ implements AutoCloseable {
 
     private final Engine engine;
     private final Serializer<?> defaultSerializer;
+    private final boolean keepHistory;
     private final Map<Object, Queue<?>> queues = new ConcurrentHashMap<>();
 
     private PQ(Builder b, ConnectionSource source, AutoCloseable owned, String origin) {
@@ -50,8 +51,9 @@ public final class PQ implements AutoCloseable {
         String name = "PQ(" + sql.display + ")";
         this.engine = new Engine(source, sql, b.defaultTimeout, b.pollInterval, owned, name);
         this.defaultSerializer = b.serializer;
-        log.info("pq started: table={} source={} serializer={} defaultTimeout={} pollInterval={}",
-                sql.display, origin, b.serializer.type(), b.defaultTimeout, b.pollInterval);
+        this.keepHistory = b.keepHistory;
+        log.info("pq started: table={} source={} serializer={} defaultTimeout={} pollInterval={} keepHistory={}",
+                sql.display, origin, b.serializer.type(), b.defaultTimeout, b.pollInterval, b.keepHistory);
     }
 
     /** A PQ over a JDBC URL with a pool of its own (closed by {@link #close()}), default settings. */
@@ -79,7 +81,7 @@ public final class PQ implements AutoCloseable {
     public Queue<Object> queue(String name) {
         engine.checkOpen();
         return (Queue<Object>) queues.computeIfAbsent(Identifiers.queueName(name),
-                n -> new Queue<>(engine, name, (Serializer<Object>) defaultSerializer));
+                n -> new Queue<>(engine, name, (Serializer<Object>) defaultSerializer, keepHistory));
     }
 
     /** The queue named {@code name}, with payloads as JSON bound to {@code type}. */
@@ -88,7 +90,7 @@ public final class PQ implements AutoCloseable {
         Objects.requireNonNull(type, "type");
         engine.checkOpen();
         return (Queue<T>) queues.computeIfAbsent(List.of(Identifiers.queueName(name), type),
-                k -> new Queue<>(engine, name, Serializers.json(type)));
+                k -> new Queue<>(engine, name, Serializers.json(type), keepHistory));
     }
 
     /** The queue named {@code name} with an explicit serializer. */
@@ -97,7 +99,7 @@ public final class PQ implements AutoCloseable {
         Objects.requireNonNull(serializer, "serializer");
         engine.checkOpen();
         return (Queue<T>) queues.computeIfAbsent(List.of(Identifiers.queueName(name), new Identity(serializer)),
-                k -> new Queue<>(engine, name, serializer));
+                k -> new Queue<>(engine, name, serializer, keepHistory));
     }
 
     /** Every queue that has jobs, by name, with its ready and scheduled counts. */
@@ -217,6 +219,7 @@ public final class PQ implements AutoCloseable {
         private Duration defaultTimeout = Duration.ofSeconds(1);
         private Duration pollInterval = Duration.ofSeconds(1);
         private int poolSize = 10;
+        private boolean keepHistory;
 
         private Builder() {
         }
@@ -280,6 +283,15 @@ public final class PQ implements AutoCloseable {
          */
         public Builder poolSize(int poolSize) {
             this.poolSize = poolSize;
+            return this;
+        }
+
+        /**
+         * Whether a get keeps the job's row as history (default false: it deletes it); each queue
+         * can differ, see {@link Queue#keepHistory(boolean)}.
+         */
+        public Builder keepHistory(boolean keepHistory) {
+            this.keepHistory = keepHistory;
             return this;
         }
 

@@ -45,8 +45,9 @@ import java.util.Optional;
  * <h2>Removal</h2>
  * {@link #get()} deletes the job's row as it hands the job out: at most once. A
  * {@link #transaction()} deletes it when the transaction commits: the job's work and its removal
- * are one atomic step, and a rollback (or a crash) makes it available again at once. pq-core
- * keeps no history rows, so there is nothing to prune.
+ * are one atomic step, and a rollback (or a crash) makes it available again at once. Under
+ * {@link #keepHistory(boolean)} (or {@link PQ.Builder#keepHistory(boolean)}) the row is kept
+ * instead, marked {@code dequeued_at} and {@code finished_at}, never handed out again.
  *
  * <h2>Times</h2>
  * Times are an {@link Instant}, a {@link Duration} from now, or text: {@code 30s}, {@code 5m},
@@ -63,11 +64,27 @@ public final class Queue<T> implements Iterable<Job<T>> {
     private final Engine engine;
     private final String name;
     private final Serializer<T> serializer;
+    private final boolean keep;
 
-    Queue(Engine engine, String name, Serializer<T> serializer) {
+    Queue(Engine engine, String name, Serializer<T> serializer, boolean keep) {
         this.engine = engine;
         this.name = Identifiers.queueName(name);
         this.serializer = Objects.requireNonNull(serializer, "serializer");
+        this.keep = keep;
+    }
+
+    /**
+     * This queue with gets that keep the job's row ({@code true}: pq's {@code dequeued_at} and
+     * {@code finished_at} are set, in the same one statement, for retention to prune) or delete it
+     * ({@code false}). A new handle; this one is unchanged. See {@link Transaction#update}.
+     */
+    public Queue<T> keepHistory(boolean keep) {
+        return keep == this.keep ? this : new Queue<>(engine, name, serializer, keep);
+    }
+
+    /** True if a get keeps the job's row as history instead of deleting it. */
+    public boolean keepsHistory() {
+        return keep;
     }
 
     /** The queue name. */
@@ -188,7 +205,7 @@ public final class Queue<T> implements Iterable<Job<T>> {
         }
     }
 
-    private byte[] encode(T data) {
+    byte[] encode(T data) {
         try {
             byte[] b = serializer.encode(data);
             if (b == null) {
@@ -210,7 +227,7 @@ public final class Queue<T> implements Iterable<Job<T>> {
     /**
      * Takes the next ready job, waiting up to {@code timeout} (woken by LISTEN/NOTIFY, and when
      * the earliest scheduled job falls due); empty on timeout, or if the thread is interrupted
-     * (its interrupt flag stays set). The job's row is deleted as it is handed out.
+     * (its interrupt flag stays set). The job's row is deleted (or kept) as it is handed out.
      */
     public Optional<Job<T>> get(Duration timeout) {
         return take(null, timeout);
@@ -292,10 +309,10 @@ public final class Queue<T> implements Iterable<Job<T>> {
     private Dequeued attempt(Connection txConnection, int candidates) {
         try {
             if (txConnection != null) {
-                return engine.dequeue(txConnection, name, candidates);
+                return engine.dequeue(txConnection, name, candidates, keep);
             }
             try (Connection c = engine.acquire()) {
-                return engine.dequeue(c, name, candidates);
+                return engine.dequeue(c, name, candidates, keep);
             }
         } catch (SQLException e) {
             throw engine.translate(e, "get from queue \"" + name + "\"");
@@ -311,10 +328,10 @@ public final class Queue<T> implements Iterable<Job<T>> {
             SerializationException failure = new SerializationException(name, d.id(), serializer.type(), e);
             try {
                 if (txConnection != null) {
-                    engine.restore(txConnection, name, d);
+                    engine.restore(txConnection, name, d, keep);
                 } else {
                     try (Connection c = engine.acquire()) {
-                        engine.restore(c, name, d);
+                        engine.restore(c, name, d, keep);
                     }
                 }
             } catch (SQLException | RuntimeException restoreFailure) {
@@ -378,6 +395,6 @@ public final class Queue<T> implements Iterable<Job<T>> {
 
     @Override
     public String toString() {
-        return "Queue[" + name + ", " + engine.sql().display + ", " + serializer.type() + "]";
+        return "Queue[" + name + ", " + engine.sql().display + ", " + serializer.type() + (keep ? ", keepHistory]" : "]");
     }
 }

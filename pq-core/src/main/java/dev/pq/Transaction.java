@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -72,6 +73,61 @@ public final class Transaction<T> implements AutoCloseable {
         return get(Duration.ZERO);
     }
 
+    /**
+     * Replaces the data of a job taken in this transaction (pq's {@code job.data = ...}), in this
+     * transaction: the new data is saved by {@link #commit()} and discarded by a rollback, which
+     * puts the job back with its old data. Returns the job with the new data and size; {@link #jobs()}
+     * lists it so. Only a queue that keeps history has a row left to update:
+     * <pre>{@code
+     * try (Transaction<Object> tx = pq.queue("apples").keepHistory(true).transaction()) {
+     *     tx.get().ifPresent(job -> tx.update(job, Map.of("kind", "Cox", "eaten", true)));
+     *     tx.commit();   // the kept row shows the new data
+     * }
+     * }</pre>
+     *
+     * @throws IllegalStateException if the queue does not keep history (its get deleted the row)
+     * @throws IllegalArgumentException if {@code job} was not taken in this transaction
+     */
+    public Job<T> update(Job<T> job, T data) {
+        Objects.requireNonNull(job, "job");
+        Objects.requireNonNull(data, "data must not be null (queue \"" + queue.name() + "\")");
+        checkActive();
+        if (!queue.keepsHistory()) {
+            throw new IllegalStateException("job " + job.id() + " cannot be updated: queue \"" + queue.name()
+                    + "\" does not keep history, so its get deleted the row; use queue.keepHistory(true)"
+                    + " or PQ.builder().keepHistory(true)");
+        }
+        int i = indexOf(job.id());
+        if (i < 0) {
+            throw new IllegalArgumentException("job " + job.id() + " was not taken in this transaction on queue \""
+                    + queue.name() + "\"");
+        }
+        int size;
+        try {
+            size = engine.updateKept(connection, queue.name(), job.id(), queue.serializer().format(), queue.encode(data));
+            if (size < 0) {
+                throw new PQException("job " + job.id() + " of queue \"" + queue.name() + "\" has no kept row to update"
+                        + " on table " + engine.sql().display + " (deleted by someone else?)");
+            }
+        } catch (SQLException e) {
+            throw engine.translate(e, "updating job " + job.id() + " of queue \"" + queue.name() + "\"");
+        }
+        Job<T> old = taken.get(i);
+        Job<T> updated = new Job<>(old.id(), old.queue(), data, size, old.enqueuedAt(), old.scheduleAt(),
+                old.expectedAt());
+        taken.set(i, updated);
+        return updated;
+    }
+
+    private int indexOf(long id) {
+        for (int i = 0; i < taken.size(); i++) {
+            if (taken.get(i).id() == id) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** The jobs taken so far in this transaction. */
     public List<Job<T>> jobs() {
         return List.copyOf(taken);
@@ -86,7 +142,7 @@ public final class Transaction<T> implements AutoCloseable {
         return connection;
     }
 
-    /** Commits: the taken jobs are removed and the caller's writes saved, atomically. */
+    /** Commits: the taken jobs are removed (or kept as history) and the caller's writes saved, atomically. */
     public void commit() {
         checkActive();
         ended = true;

@@ -25,19 +25,34 @@ final class PqScenarios {
         return List.of(put(1), put(4), putAll(1), putAll(4), txGet(1), txGet(4), txGet(16), get(1));
     }
 
+    /**
+     * The kept-history gets (issue 11): the get loops on a queue handle with
+     * {@code keepHistory(true)}, whose rows are marked dequeued instead of deleted. Run when asked
+     * for ({@code bench.only=pq.keptget,pq.txkeptget}), beside {@code pq.get.t1} and {@code pq.txget}.
+     */
+    static List<Scenario> kept() {
+        return List.of(get(1, true), txGet(1, true), txGet(4, true));
+    }
+
     /** A scenario on a PQ whose pool has a connection per thread plus two (listener, spare). */
     abstract static class PqScenario extends RateScenario {
         Queue<Object> queue;
+        private final boolean keep;
         private PQ pq;
 
         PqScenario(String id, String title, String unit, int threads) {
+            this(id, title, unit, threads, false);
+        }
+
+        PqScenario(String id, String title, String unit, int threads, boolean keep) {
             super(id, title, unit, threads);
+            this.keep = keep;
         }
 
         @Override
         public void setUp(BenchDb db) {
             pq = db.pq(threads() + 2);
-            queue = pq.queue(QUEUE);
+            queue = pq.queue(QUEUE).keepHistory(keep);
         }
 
         @Override
@@ -74,7 +89,13 @@ final class PqScenarios {
 
     /** {@code queue.transaction()}, {@code tx.get()}, {@code tx.commit()}: one job per transaction. */
     static Scenario txGet(int threads) {
-        return new PqScenario("pq.txget.t" + threads, "pq transactional get + commit", "jobs/s", threads) {
+        return txGet(threads, false);
+    }
+
+    /** {@link #txGet(int)}, keeping the rows as history with {@code keep}. */
+    static Scenario txGet(int threads, boolean keep) {
+        return new PqScenario((keep ? "pq.txkeptget.t" : "pq.txget.t") + threads,
+                "pq transactional get + commit" + (keep ? ", rows kept" : ""), "jobs/s", threads, keep) {
             @Override
             void before(BenchDb db, BenchConfig config) throws Exception {
                 db.refill(BenchDb.TABLE, QUEUE, config.prefill());
@@ -98,7 +119,14 @@ final class PqScenarios {
 
     /** {@code queue.get()}: the row is deleted as the job is handed out (one auto-commit statement). */
     static Scenario get(int threads) {
-        return new PqScenario("pq.get.t" + threads, "pq get (deletes as it hands out)", "jobs/s", threads) {
+        return get(threads, false);
+    }
+
+    /** {@link #get(int)}, or with {@code keep} the kept-history get (marks the row dequeued). */
+    static Scenario get(int threads, boolean keep) {
+        return new PqScenario((keep ? "pq.keptget.t" : "pq.get.t") + threads,
+                keep ? "pq get (keeps the row, marked dequeued)" : "pq get (deletes as it hands out)", "jobs/s",
+                threads, keep) {
             @Override
             void before(BenchDb db, BenchConfig config) throws Exception {
                 db.refill(BenchDb.TABLE, QUEUE, config.prefill());

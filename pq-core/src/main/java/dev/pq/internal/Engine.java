@@ -161,7 +161,15 @@ public final class Engine implements AutoCloseable {
 
     /** Locks, removes and returns the first ready job of a queue, in the connection's transaction. */
     public Dequeued dequeue(Connection c, String queue, int candidates) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.dequeue(candidates))) {
+        return dequeue(c, queue, candidates, false);
+    }
+
+    /**
+     * Locks and returns the first ready job of a queue, in the connection's transaction: deleting
+     * its row, or with {@code keep} marking it dequeued and finished (the same one statement).
+     */
+    public Dequeued dequeue(Connection c, String queue, int candidates, boolean keep) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.dequeue(candidates, keep))) {
             ps.setString(1, queue);
             ps.setString(2, queue);
             ps.setInt(3, sql.lockClass);
@@ -193,6 +201,37 @@ public final class Engine implements AutoCloseable {
             ps.setString(11, row.lastErrorMessage());
             ps.setString(12, row.lastErrorBacktrace());
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Undoes a dequeue whose job cannot be handed out: puts a deleted row back, or with
+     * {@code kept} marks a kept row pending again.
+     */
+    public void restore(Connection c, String queue, Dequeued row, boolean kept) throws SQLException {
+        if (!kept) {
+            restore(c, queue, row);
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.unkeep)) {
+            ps.setLong(1, row.id());
+            ps.setString(2, queue);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Replaces the payload of a kept job's row; returns the stored payload's size in bytes (as a
+     * get reads it), or -1 if there is no kept row of that id.
+     */
+    public int updateKept(Connection c, String queue, long id, Format format, byte[] payload) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.updateKept)) {
+            bindPayload(ps, 1, format, payload);
+            ps.setLong(3, id);
+            ps.setString(4, queue);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : -1;
+            }
         }
     }
 

@@ -68,6 +68,11 @@ public final class Sql {
     public final String putAllJson;
     public final String putAllBinary;
     private final String[] dequeue = new String[11];
+    private final String[] dequeueKeep = new String[11];
+    /** Marks a kept job pending again (a kept get whose payload could not be decoded). */
+    public final String unkeep;
+    /** Replaces the payload of a kept job (its history shows the new data). */
+    public final String updateKept;
     public final String restore;
     public final String notify;
     public final String listen;
@@ -131,7 +136,7 @@ public final class Sql {
                   ORDER BY priority, expected_at, id LIMIT {K}),
                 pick AS (SELECT id FROM cand WHERE pg_try_advisory_xact_lock(?, {lock_key}) LIMIT 1),
                 job AS (
-                  DELETE FROM {table} WHERE id = (SELECT id FROM pick) AND {pending}
+                  {remove} WHERE id = (SELECT id FROM pick) AND {pending}
                   RETURNING id, enqueued_at, schedule_at, expected_at, CAST(data AS text) AS data, bytes,
                             priority, task, error_count, last_error_message, last_error_backtrace)
                 SELECT job.id, job.enqueued_at, job.schedule_at, job.expected_at, job.data, job.bytes,
@@ -141,9 +146,23 @@ public final class Sql {
                           WHERE queue = ? AND schedule_at > statement_timestamp() AND {pending}) END AS next_in,
                        job.priority, job.task, job.error_count, job.last_error_message, job.last_error_backtrace
                 FROM (VALUES (1)) AS one LEFT JOIN job ON true""";
+        // The kept-history get runs the same statement with an UPDATE in place of the DELETE: the
+        // row leaves the pending indexes at once (finished_at is set) and stays as history. The
+        // UPDATE re-checks the row exactly as the DELETE does.
+        String remove = "DELETE FROM {table}";
+        String keep = "UPDATE {table} SET dequeued_at = statement_timestamp(), finished_at = statement_timestamp()";
         for (int i = 0; i < dequeue.length; i++) {
-            dequeue[i] = named("dequeue", dequeueTemplate.replace("{K}", Integer.toString(DEFAULT_CANDIDATES << i)));
+            String k = dequeueTemplate.replace("{K}", Integer.toString(DEFAULT_CANDIDATES << i));
+            dequeue[i] = named("dequeue", k.replace("{remove}", remove));
+            dequeueKeep[i] = named("dequeueKeep", k.replace("{remove}", keep));
         }
+        unkeep = named("unkeep", """
+                UPDATE {table} SET dequeued_at = NULL, finished_at = NULL
+                WHERE id = ? AND queue = ? AND dequeued_at IS NOT NULL""");
+        updateKept = named("updateKept", """
+                UPDATE {table} SET data = CAST(? AS jsonb), bytes = ?
+                WHERE id = ? AND queue = ? AND dequeued_at IS NOT NULL
+                RETURNING COALESCE(octet_length(CAST(data AS text)), octet_length(bytes))""");
 
         restore = named("restore", """
                 INSERT INTO {table} (id, queue, enqueued_at, schedule_at, expected_at, data, bytes,
@@ -167,11 +186,19 @@ public final class Sql {
      * to 8192).
      */
     public String dequeue(int candidates) {
+        return dequeue(candidates, false);
+    }
+
+    /**
+     * The dequeue statement for {@code candidates}; with {@code keep}, the kept-history form that
+     * marks the row dequeued and finished instead of deleting it.
+     */
+    public String dequeue(int candidates, boolean keep) {
         int i = Integer.numberOfTrailingZeros(candidates / DEFAULT_CANDIDATES);
         if (candidates < DEFAULT_CANDIDATES || Integer.bitCount(candidates) != 1 || i >= dequeue.length) {
             throw new IllegalArgumentException("candidates must be a power of two from 8 to 8192: " + candidates);
         }
-        return dequeue[i];
+        return keep ? dequeueKeep[i] : dequeue[i];
     }
 
     /**
