@@ -51,6 +51,8 @@ public final class BenchMain {
         // the lifecycle comparison (issue #8's decision) runs when asked for: bench.only=life
         if (!config.only().isEmpty()) {
             LifecycleScenarios.all().stream().filter(s -> config.selected(s.id())).forEach(selected::add);
+            // and retention under load (issue 11): bench.only=prune
+            RetentionScenarios.all().stream().filter(s -> config.selected(s.id())).forEach(selected::add);
         }
         boolean nodePeers = config.selected("peer.graphile") || config.selected("peer.pgboss");
         boolean churn = config.selected("pq.churn");
