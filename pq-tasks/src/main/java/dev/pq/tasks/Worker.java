@@ -143,10 +143,10 @@ public final class Worker implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(hook);
         }
         log.info("worker started: id={} table={} queues={} workerCount={} workerPriorities={} pollInterval={} "
-                        + "waitPeriod={} maximumBufferSize={} jobTimeout={} unknownTaskRetries={} tasks={}", id,
+                        + "waitPeriod={} maximumBufferSize={} jobTimeout={} unknownTaskRetries={} retention={} tasks={}", id,
                 engine.sql().display, queueList, cfg.workerCount(), cfg.workerPriorities(), cfg.pollInterval(),
                 cfg.waitPeriod(), cfg.maximumBufferSize(), cfg.jobTimeout(), cfg.unknownTaskRetries(),
-                tasks.registry().names());
+                cfg.retention().keepsEverything() ? "none" : cfg.retention(), tasks.registry().names());
         return this;
     }
 
