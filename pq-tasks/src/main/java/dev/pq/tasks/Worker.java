@@ -118,7 +118,7 @@ public final class Worker implements AutoCloseable {
         return id;
     }
 
-    /** Starts the completer, the worker threads, the locker, the heartbeat and the watchdog; returns this worker. */
+    /** Starts the completer, worker threads, locker, heartbeat, watchdog and pruner; returns this worker. */
     public Worker start() {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("worker " + id + " was already started");
