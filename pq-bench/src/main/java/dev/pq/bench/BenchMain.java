@@ -52,7 +52,9 @@ public final class BenchMain {
         // the lifecycle comparison (issue #8's decision) runs when asked for: bench.only=life
         if (!config.only().isEmpty()) {
             LifecycleScenarios.all().stream().filter(s -> config.selected(s.id())).forEach(selected::add);
+            // issue 11's kept-history get and retention under load: bench.only=pq.keptget, prune
             PqScenarios.kept().stream().filter(s -> config.selected(s.id())).forEach(selected::add);
+            RetentionScenarios.all().stream().filter(s -> config.selected(s.id())).forEach(selected::add);
         }
         boolean nodePeers = config.selected("peer.graphile") || config.selected("peer.pgboss");
         boolean churn = config.selected("pq.churn");

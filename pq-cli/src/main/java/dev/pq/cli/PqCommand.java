@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "pq", mixinStandardHelpOptions = true, versionProvider = PqCommand.Version.class,
         description = "pq: a transactional job queue on PostgreSQL.",
         subcommands = {WorkCommand.class, MigrateCommand.class, StatsCommand.class, FailedCommand.class, ScheduleCommand.class,
-                PauseCommand.Pause.class, PauseCommand.Resume.class, CancelCommand.class, WebCommand.class,
+                PauseCommand.Pause.class, PauseCommand.Resume.class, CancelCommand.class, PruneCommand.class, WebCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 runtime failure, 2 usage error.",
                 "The database URL comes from --url or the environment variable " + Main.URL_ENV + "."})

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pq.internal.Engine;
 import dev.pq.tasks.internal.JobReader;
 import dev.pq.tasks.internal.Pauses;
+import dev.pq.tasks.internal.Pruning;
 import dev.pq.tasks.internal.SeriesReader;
 import dev.pq.tasks.internal.TasksDb;
 import dev.pq.tasks.internal.TasksSql;
@@ -356,6 +357,14 @@ public final class Admin {
         Objects.requireNonNull(size, "size");
         checkRange(from, to);
         return query("reading the queue depths", c -> SeriesReader.depth(db, c, size, from, to, queue));
+    }
+
+    /**
+     * Prunes kept jobs (and expired unique-period claims) once, now, as {@code retention} says, in its
+     * batches; returns what went, or {@code ran() == false} if another process was pruning this table.
+     */
+    public Pruned prune(Retention retention) {
+        return Pruning.once(db, Objects.requireNonNull(retention, "retention"));
     }
 
     private static void filter(PreparedStatement ps, int first, String queue, String task) throws SQLException {

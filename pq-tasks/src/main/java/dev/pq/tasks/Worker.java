@@ -12,6 +12,7 @@ import dev.pq.tasks.internal.JobRunner;
 import dev.pq.tasks.internal.Locker;
 import dev.pq.tasks.internal.Pauses;
 import dev.pq.tasks.internal.PickupCheck;
+import dev.pq.tasks.internal.Pruner;
 import dev.pq.tasks.internal.QueueList;
 import dev.pq.tasks.internal.Shutdown;
 import dev.pq.tasks.internal.StatsSeries;
@@ -64,6 +65,7 @@ public final class Worker implements AutoCloseable {
     private final WorkerThreads threads;
     private final Watchdog watchdog;
     private final Heartbeat heartbeat;
+    private final Pruner pruner;
     /** The services in the order they start; they stop in reverse (shutdown adds its steps between). */
     private final List<Service> services;
     private final String id;
@@ -105,8 +107,10 @@ public final class Worker implements AutoCloseable {
         this.heartbeat = new Heartbeat(db, tasks.mapper(),
                 new Heartbeat.Identity(id, host, pid, queueList.entries(), cfg.workerCount()), locker, runner, series,
                 cfg, scheduler);
+        this.pruner = new Pruner(db, cfg.retention(), tag + "-pruner");
         // cancels first: it listens on the control channel the locker's start opens
-        this.services = List.of(new Cancels(engine.listener(), runner), completer, threads, locker, heartbeat, watchdog);
+        this.services = List.of(new Cancels(engine.listener(), runner), completer, threads, locker, heartbeat, watchdog,
+                pruner);
     }
 
     /** This worker's registry id ({@code host:pid:suffix}). */
@@ -114,7 +118,7 @@ public final class Worker implements AutoCloseable {
         return id;
     }
 
-    /** Starts the completer, the worker threads, the locker, the heartbeat and the watchdog; returns this worker. */
+    /** Starts the completer, worker threads, locker, heartbeat, watchdog and pruner; returns this worker. */
     public Worker start() {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("worker " + id + " was already started");
@@ -139,10 +143,10 @@ public final class Worker implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(hook);
         }
         log.info("worker started: id={} table={} queues={} workerCount={} workerPriorities={} pollInterval={} "
-                        + "waitPeriod={} maximumBufferSize={} jobTimeout={} unknownTaskRetries={} tasks={}", id,
+                        + "waitPeriod={} maximumBufferSize={} jobTimeout={} unknownTaskRetries={} retention={} tasks={}", id,
                 engine.sql().display, queueList, cfg.workerCount(), cfg.workerPriorities(), cfg.pollInterval(),
                 cfg.waitPeriod(), cfg.maximumBufferSize(), cfg.jobTimeout(), cfg.unknownTaskRetries(),
-                tasks.registry().names());
+                cfg.retention().keepsEverything() ? "none" : cfg.retention(), tasks.registry().names());
         return this;
     }
 
@@ -187,6 +191,10 @@ public final class Worker implements AutoCloseable {
     /** Jobs this worker completed or failed so far. */
     public long processed() {
         return runner.processed();
+    }
+
+    Pruner pruner() { // for tests: runs and skips are signals, not sleeps
+        return pruner;
     }
 
     /** Jobs locked and waiting here for a free thread (for tests: a signal, not a sleep). */
@@ -239,6 +247,7 @@ public final class Worker implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        pruner.close();
         new Shutdown(watchdog, locker, buffer, threads, runner, completer, heartbeat, scheduler).run(id, cfg.waitPeriod());
         if (hook != null && Thread.currentThread() != hook) {
             try {
@@ -283,6 +292,7 @@ public final class Worker implements AutoCloseable {
         private Duration statsMaintenance = Duration.ofMinutes(1);
         private final List<Middleware> middleware = new ArrayList<>();
         private boolean handleSignals;
+        private Retention retention = Retention.defaults();
 
         private Builder(Tasks tasks) {
             this.tasks = Objects.requireNonNull(tasks, "tasks");
@@ -381,6 +391,16 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long kept jobs stay and how often this worker prunes (default {@link Retention#defaults()}:
+         * finished 1 day, failed and cancelled 14 days, every minute). On by default so tables stay
+         * bounded; {@link Retention#none()} keeps everything. One worker of the table prunes at a time.
+         */
+        public Builder retention(Retention retention) {
+            this.retention = Objects.requireNonNull(retention, "retention");
+            return this;
+        }
+
         /** Close the worker gracefully on SIGTERM/SIGINT (a JVM shutdown hook). Default false. */
         public Builder handleSignals(boolean handleSignals) {
             this.handleSignals = handleSignals;
@@ -394,7 +414,7 @@ public final class Worker implements AutoCloseable {
         public Worker build() {
             return new Worker(tasks, new WorkerConfig(queues, workerCount, workerPriorities, pollInterval, waitPeriod,
                     maximumBufferSize, jobTimeout, heartbeatInterval, unknownTaskRetries, middleware, handleSignals,
-                    Admin.DEAD_AFTER, statsMinutes, statsHours, statsMaintenance));
+                    Admin.DEAD_AFTER, statsMinutes, statsHours, statsMaintenance, retention));
         }
     }
 }

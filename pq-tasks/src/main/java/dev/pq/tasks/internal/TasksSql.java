@@ -76,6 +76,12 @@ public final class TasksSql {
     public final String readyJobs;
     public final String scheduledJobs;
     public final String jobById;
+    public final String keptQueues;
+    /** Per kind of kept job (finished, failed, cancelled): the batch delete and the n-th newest. */
+    public final String[] pruneKept = new String[3];
+    public final String[] nthKept = new String[3];
+    public final String pruneClaimsFirst;
+    public final String pruneClaims;
 
     public TasksSql(Sql core) {
         this.core = core;
@@ -414,5 +420,54 @@ public final class TasksSql {
                  ORDER BY t.schedule_at, t.id LIMIT ? OFFSET ?) AS t
                 ORDER BY t.schedule_at, t.id""");
         jobById = core.named("jobById", jobView + "{table} AS t WHERE t.id = ?");
-    }
+    
+        // Retention (Pruning). The queues with kept rows: a skip scan of each kept-row index,
+        // one probe per queue. Then per queue and kind, oldest first from (queue, finished_at) or
+        // (queue, failed_at): a batch starts where the last ended (no walk over the entries just
+        // deleted), skips rows another session holds, and the DELETE re-checks its condition on
+        // the row version it finds, so a job retried meanwhile (pending again) is never deleted.
+        String skip = """
+                %1$s AS (
+                  (SELECT queue FROM {table} WHERE %2$s IS NOT NULL ORDER BY queue LIMIT 1)
+                  UNION ALL
+                  SELECT (SELECT t.queue FROM {table} AS t WHERE t.%2$s IS NOT NULL AND t.queue > %1$s.queue
+                          ORDER BY t.queue LIMIT 1)
+                  FROM %1$s WHERE %1$s.queue IS NOT NULL)""";
+        keptQueues = core.named("keptQueues", "WITH RECURSIVE " + String.format(skip, "f", "finished_at") + ",\n"
+                + String.format(skip, "g", "failed_at") + """
+
+                SELECT queue FROM f WHERE queue IS NOT NULL UNION SELECT queue FROM g WHERE queue IS NOT NULL ORDER BY 1""");
+        String[][] kinds = {
+                {"Finished", "finished_at", ""},
+                {"Failed", "failed_at", " AND cancelled_at IS NULL AND finished_at IS NULL"},
+                {"Cancelled", "failed_at", " AND cancelled_at IS NOT NULL AND finished_at IS NULL"}};
+        for (int k = 0; k < 3; k++) {
+            String col = kinds[k][1];
+            String cond = kinds[k][2];
+            pruneKept[k] = core.named("prune" + kinds[k][0], String.format("""
+                    WITH d AS (
+                      DELETE FROM {table} WHERE id IN (
+                        SELECT id FROM {table}
+                        WHERE queue = ? AND %1$s >= COALESCE(CAST(? AS timestamptz), '-infinity') AND %1$s < CAST(? AS timestamptz)%2$s
+                        ORDER BY %1$s LIMIT ? FOR UPDATE SKIP LOCKED)
+                      AND %1$s < CAST(? AS timestamptz)%2$s
+                      RETURNING %1$s)
+                    SELECT count(*), max(%1$s) FROM d""", col, cond));
+            nthKept[k] = core.named("nth" + kinds[k][0], String.format("""
+                    SELECT %1$s FROM {table} WHERE queue = ? AND %1$s IS NOT NULL%2$s
+                    ORDER BY %1$s DESC OFFSET ? LIMIT 1""", col, cond));
+        }
+        // Expired unique-period claims: one walk over the claims' primary key per prune, a page
+        // per statement, deleting the page's expired claims that no enqueue holds at that moment
+        // (an enqueue taking a claim over has it locked; the DELETE re-checks expires_at).
+        String claims = """
+                WITH page AS MATERIALIZED (SELECT key, expires_at FROM {unique}%s ORDER BY key LIMIT ?),
+                gone AS (SELECT u.key FROM {unique} AS u JOIN page ON u.key = page.key
+                         WHERE page.expires_at < clock_timestamp() FOR UPDATE OF u SKIP LOCKED),
+                d AS (DELETE FROM {unique} AS u USING gone WHERE u.key = gone.key AND u.expires_at < clock_timestamp()
+                      RETURNING 1)
+                SELECT (SELECT count(*) FROM page), (SELECT max(key) FROM page), (SELECT count(*) FROM d)""";
+        pruneClaimsFirst = core.named("pruneClaimsFirst", String.format(claims, ""));
+        pruneClaims = core.named("pruneClaims", String.format(claims, " WHERE key > ?"));
+}
 }

@@ -1,6 +1,7 @@
 package dev.pq.tasks.internal;
 
 import dev.pq.tasks.Middleware;
+import dev.pq.tasks.Retention;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,12 +17,13 @@ import java.util.Objects;
  * @param statsMinutes how long the stats series keeps its minute buckets
  * @param statsHours how long the stats series keeps its hour buckets
  * @param statsMaintenance how often (and how long after its start) the worker prunes the series and samples the depth
+ * @param retention how long kept jobs stay, and how the worker's pruner runs
  */
 public record WorkerConfig(List<String> queues, int workerCount, List<Integer> workerPriorities, Duration pollInterval,
                            Duration waitPeriod, int maximumBufferSize, Duration jobTimeout, Duration heartbeatInterval,
                            int unknownTaskRetries, List<Middleware> middleware, boolean handleSignals,
                            Duration deadAfter, Duration statsMinutes, Duration statsHours,
-                           Duration statsMaintenance) {
+                           Duration statsMaintenance, Retention retention) {
     /** The priority threshold of a thread that takes jobs of any priority. */
     public static final int ANY = Short.MAX_VALUE;
 
@@ -67,6 +69,7 @@ public record WorkerConfig(List<String> queues, int workerCount, List<Integer> w
             throw new IllegalArgumentException("statsRetention keeps hour buckets (" + statsHours + ") shorter than "
                     + "minute buckets (" + statsMinutes + "): keep the coarser buckets at least as long");
         }
+        Objects.requireNonNull(retention, "retention");
         new QueueList(queues); // validates the entries
     }
 
