@@ -1,10 +1,12 @@
 package dev.pq.tasks.internal;
 
+import dev.pq.tasks.Limit;
 import dev.pq.tasks.Middleware;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,12 +18,14 @@ import java.util.Objects;
  * @param statsMinutes how long the stats series keeps its minute buckets
  * @param statsHours how long the stats series keeps its hour buckets
  * @param statsMaintenance how often (and how long after its start) the worker prunes the series and samples the depth
+ * @param limits concurrency and rate limits ({@link Limits})
+ * @param maxRunning this process's cap on running jobs, by queue
  */
 public record WorkerConfig(List<String> queues, int workerCount, List<Integer> workerPriorities, Duration pollInterval,
                            Duration waitPeriod, int maximumBufferSize, Duration jobTimeout, Duration heartbeatInterval,
                            int unknownTaskRetries, List<Middleware> middleware, boolean handleSignals,
                            Duration deadAfter, Duration statsMinutes, Duration statsHours,
-                           Duration statsMaintenance) {
+                           Duration statsMaintenance, List<Limit> limits, Map<String, Integer> maxRunning) {
     /** The priority threshold of a thread that takes jobs of any priority. */
     public static final int ANY = Short.MAX_VALUE;
 
@@ -68,6 +72,9 @@ public record WorkerConfig(List<String> queues, int workerCount, List<Integer> w
                     + "minute buckets (" + statsMinutes + "): keep the coarser buckets at least as long");
         }
         new QueueList(queues); // validates the entries
+        limits = List.copyOf(Objects.requireNonNull(limits, "limits"));
+        maxRunning = Map.copyOf(Objects.requireNonNull(maxRunning, "maxRunning"));
+        new Limits(limits, maxRunning); // validates them together
     }
 
     private static void atLeast(String name, Duration d, Duration min) {
@@ -75,6 +82,11 @@ public record WorkerConfig(List<String> queues, int workerCount, List<Integer> w
         if (d.compareTo(min) < 0) {
             throw new IllegalArgumentException(name + " must be >= " + min.toMillis() + "ms: " + d);
         }
+    }
+
+    /** The limits, compiled by queue. */
+    public Limits compiledLimits() {
+        return new Limits(limits, maxRunning);
     }
 
     /** The priority threshold of worker thread {@code i}: its entry of workerPriorities, else any. */
