@@ -33,19 +33,21 @@ public final class LimitChild {
         static String ddl(String schema) {
             return "CREATE TABLE " + schema + ".ledger (n integer PRIMARY KEY, job_id bigint NOT NULL, "
                     + "queue text, group_key text, worker text NOT NULL, pid bigint NOT NULL, "
-                    + "started_at timestamptz NOT NULL, finished_at timestamptz)";
+                    + "started_at timestamptz NOT NULL, finished_at timestamptz, entered_at timestamptz)";
         }
 
         @Override
         public void run(int n, long sleepMillis, JobContext job) throws Exception {
+            java.time.Instant entered = java.time.Instant.now(); // the handler's entry (same host clock as the database)
             try (PreparedStatement ps = job.connection().prepareStatement("INSERT INTO " + table
-                    + " (n, job_id, queue, group_key, worker, pid, started_at) SELECT ?, ?, queue, group_key, ?, ?, "
-                    + "clock_timestamp() FROM " + table.replace(".ledger", ".queue") + " WHERE id = ?")) {
+                    + " (n, job_id, queue, group_key, worker, pid, started_at, entered_at) SELECT ?, ?, queue, group_key, "
+                    + "?, ?, clock_timestamp(), ? FROM " + table.replace(".ledger", ".queue") + " WHERE id = ?")) {
                 ps.setInt(1, n);
                 ps.setLong(2, job.id());
                 ps.setString(3, label);
                 ps.setLong(4, ProcessHandle.current().pid());
-                ps.setLong(5, job.id());
+                ps.setObject(5, java.time.OffsetDateTime.ofInstant(entered, java.time.ZoneOffset.UTC));
+                ps.setLong(6, job.id());
                 ps.executeUpdate();
             }
             Thread.sleep(label.startsWith("holder") ? 600_000 : sleepMillis);

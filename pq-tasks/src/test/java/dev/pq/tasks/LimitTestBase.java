@@ -46,11 +46,11 @@ abstract class LimitTestBase extends ChildProcessTestBase {
         return count("SELECT count(*) FROM " + schema + ".ledger WHERE finished_at IS NOT NULL AND " + where);
     }
 
-    /** The most starts in any window of {@code millis} (windows beginning at a start). */
-    protected long maxStartsIn(long millis) {
+    /** The most starts (by {@code column}) in any window of {@code millis} (windows beginning at a start). */
+    protected long maxStartsIn(String column, long millis) {
         return count("SELECT COALESCE(max(n), 0) FROM (SELECT (SELECT count(*) FROM " + schema + ".ledger AS b "
-                + "WHERE b.started_at >= a.started_at AND b.started_at < a.started_at + ? * interval '1 millisecond') "
-                + "AS n FROM " + schema + ".ledger AS a) AS w", millis);
+                + "WHERE b." + column + " >= a." + column + " AND b." + column + " < a." + column
+                + " + ? * interval '1 millisecond') AS n FROM " + schema + ".ledger AS a) AS w", millis);
     }
 
     /** Slot locks of concurrency limits held now (any session). */

@@ -97,6 +97,9 @@ public final class JobRunner {
                 System.nanoTime() + timeout.toNanos(), ctx, threshold);
         running.put(job.id(), ex);
         try {
+            if (locker.limited()) {
+                ctx.onStart(() -> locker.started(job.id())); // a rate counts the start from the handler's call
+            }
             executor.run(ctx, task);
             if (!ex.settled.compareAndSet(false, true)) {
                 return false;

@@ -29,9 +29,35 @@ final class LimitHolds {
     /** Slots whose lock the current connection holds (locker thread only). */
     private final Set<Integer> slotsHeld = new HashSet<>();
     private final AtomicBoolean released = new AtomicBoolean();
+    /** The rate grant of each buffered job of a rate-limited queue, until it starts. */
+    private final Map<Long, Map.Entry<String, LimitsDb.Grant>> grantOf = new ConcurrentHashMap<>();
+    private final dev.pq.internal.Engine engine;
 
     LimitHolds(TasksDb db) {
         this.db = new LimitsDb(db);
+        this.engine = db.engine();
+    }
+
+    /** Job {@code id} was locked with a grant of rate {@code name}. */
+    void granted(long id, String name, LimitsDb.Grant grant) {
+        grantOf.put(id, Map.entry(name, grant));
+    }
+
+    /**
+     * Job {@code id} starts now (on its worker thread): its grant's slot takes this moment as its
+     * time. If that cannot be written, the grant's own time stays (the hand-off is then the tolerance).
+     */
+    void started(long id) {
+        Map.Entry<String, LimitsDb.Grant> g = grantOf.remove(id);
+        if (g == null) {
+            return;
+        }
+        try (Connection c = engine.acquire()) {
+            db.stamp(c, g.getKey(), g.getValue());
+        } catch (SQLException | RuntimeException e) {
+            log.warn("job {}: its start could not be recorded on rate {} ({}): the rate counts it at its grant, "
+                    + "a moment earlier", id, g.getKey(), e.toString());
+        }
     }
 
     LimitsDb db() {
@@ -115,6 +141,7 @@ final class LimitHolds {
     void forget(Collection<Long> ids) {
         for (Long id : ids) {
             queueOf.remove(id);
+            grantOf.remove(id);
             Integer s = slotOf.remove(id);
             if (s != null) {
                 slotsHeld.remove(s);

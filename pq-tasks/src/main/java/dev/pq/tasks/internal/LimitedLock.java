@@ -128,6 +128,14 @@ final class LimitedLock {
                 holds.record(id, j == null ? "" : j.queue(), slots.get(id));
             }
         }
+        Map<String, Integer> next = new HashMap<>();
+        for (LockedJob j : ordered) {
+            Limits.OnQueue on = limits.of(j.queue());
+            if (on != null && on.rate() != null) {
+                int i = next.merge(on.rate().name(), 1, Integer::sum) - 1;
+                holds.granted(j.id(), on.rate().name(), grants.get(on.rate().name()).get(i));
+            }
+        }
         giveBackGrants(c, grants, usedByRate);
         session.locked(byId.keySet(), List.of());
         if (!gone.isEmpty()) {

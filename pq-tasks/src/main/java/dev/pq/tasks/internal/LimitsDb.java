@@ -168,6 +168,16 @@ public final class LimitsDb {
         }
     }
 
+    /** Moves a granted slot's time to now: the job starts. */
+    public void stamp(Connection c, String name, Grant g) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.rateStamp)) {
+            ps.setString(1, name);
+            ps.setInt(2, g.slot());
+            ps.setString(3, g.granted());
+            ps.executeUpdate();
+        }
+    }
+
     /** Seconds until a rate's next slot is free (0 or less: now). */
     public double untilFree(Connection c, String name, int slots, long periodMicros) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.rateNext)) {

@@ -23,6 +23,7 @@ public final class LimitsSql {
     public final String rateGrant;
     public final String rateReturn;
     public final String rateNext;
+    public final String rateStamp;
 
     public LimitsSql(Sql core) {
         CRC32 crc = new CRC32();
@@ -131,6 +132,11 @@ public final class LimitsSql {
                 UPDATE {rate_slots} AS r SET started_at = CAST(u.prev AS timestamptz)
                 FROM unnest(CAST(? AS int[]), CAST(? AS text[]), CAST(? AS text[])) AS u(slot, prev, granted)
                 WHERE r.name = ? AND r.slot = u.slot AND r.started_at = CAST(u.granted AS timestamptz)""");
+        // A granted job starts: its slot's time moves from the grant to this moment, so the window
+        // bounds starts, not only grants (a start comes a hand-off after its grant).
+        rateStamp = core.named("rateStamp", """
+                UPDATE {rate_slots} SET started_at = clock_timestamp()
+                WHERE name = ? AND slot = ? AND started_at = CAST(? AS timestamptz)""");
         // Seconds until the next slot of a rate is free (0 or less: free now).
         rateNext = core.named("rateNext", """
                 SELECT EXTRACT(EPOCH FROM min(started_at) + CAST(? AS bigint) * interval '1 microsecond' - clock_timestamp())

@@ -134,6 +134,18 @@ public final class Locker implements Service {
         session.giveBack(jobs);
     }
 
+    /** True if this worker has limits (false: no limit code runs on its threads). */
+    public boolean limited() {
+        return limited != null;
+    }
+
+    /** A job starts on its thread now (with limits: a rate counts its start from this moment). */
+    public void started(long id) {
+        if (limited != null) {
+            session.limits.started(id);
+        }
+    }
+
     /** A job's lock was found not held by this session: check the connection now. */
     public void suspect() {
         session.suspect();
