@@ -139,6 +139,9 @@ final class LimitHolds {
     }
 
     void forget(Collection<Long> ids) {
+        if (queueOf.isEmpty() && grantOf.isEmpty()) {
+            return; // a worker without limits: nothing to look up
+        }
         for (Long id : ids) {
             queueOf.remove(id);
             grantOf.remove(id);
