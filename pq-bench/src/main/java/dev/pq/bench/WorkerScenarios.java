@@ -3,6 +3,7 @@ package dev.pq.bench;
 import dev.pq.PQ;
 import dev.pq.Queue;
 import dev.pq.tasks.Task;
+import dev.pq.tasks.Limit;
 import dev.pq.tasks.Tasks;
 import dev.pq.tasks.Worker;
 import java.sql.Connection;
@@ -41,6 +42,9 @@ final class WorkerScenarios {
 
     static List<Scenario> all() {
         return List.of(drain(1, null), drain(4, null), drain(16, null), drain(1, 100), drain(4, 100), drain(16, 100),
+                // issue 11's limits, set so they never bind: what their mechanism costs against pq.drain.t4
+                drain(4, null, "conc4", Limit.queue(DRAIN_QUEUE).concurrency(4)),
+                drain(4, null, "rate", Limit.rate("bench", 20_000, Duration.ofMillis(100)).queues(DRAIN_QUEUE)),
                 workerLatency(), getLatency());
     }
 
@@ -72,6 +76,11 @@ final class WorkerScenarios {
      * until every job ran and the table is empty (completions flushed).
      */
     static Scenario drain(int threads, Integer buffer) {
+        return drain(threads, buffer, null, null);
+    }
+
+    /** A drain with {@code limit} configured ({@code tag} names it in the id: pq.drain.t4.conc4). */
+    static Scenario drain(int threads, Integer buffer, String tag, Limit limit) {
         return new Scenario() {
             private PQ pq;
             private Tasks tasks;
@@ -81,13 +90,14 @@ final class WorkerScenarios {
 
             @Override
             public String id() {
-                return buffer == null ? "pq.drain.t" + threads : "pq.drain.b" + buffer + ".t" + threads;
+                return (buffer == null ? "pq.drain.t" + threads : "pq.drain.b" + buffer + ".t" + threads)
+                        + (tag == null ? "" : "." + tag);
             }
 
             @Override
             public String title() {
                 return String.format("pq worker drains %,d no-op jobs", drainJobs())
-                        + (buffer == null ? ", defaults" : ", buffer " + buffer);
+                        + (buffer == null ? ", defaults" : ", buffer " + buffer) + (limit == null ? "" : ", " + limit);
             }
 
             @Override
@@ -130,6 +140,9 @@ final class WorkerScenarios {
                 if (buffer != null) {
                     b.maximumBufferSize(buffer);
                 }
+                if (limit != null) {
+                    b.limit(limit);
+                }
                 Worker worker = b.build();
                 long t0 = System.nanoTime();
                 long end;
@@ -158,6 +171,9 @@ final class WorkerScenarios {
                 extra.put("startupMs", Math.round((firstAt - t0) / 1e5) / 10.0);
                 extra.put("steadyPerSec", Math.round((n - 1) / ((lastAt - firstAt) / 1e9)));
                 extra.put("maximumBufferSize", buffer == null ? "default" : buffer);
+                if (limit != null) {
+                    extra.put("limit", limit.toString());
+                }
                 return new Run(n / seconds, n, seconds, extra);
             }
 

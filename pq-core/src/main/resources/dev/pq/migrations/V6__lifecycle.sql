@@ -30,6 +30,8 @@ CREATE TABLE ${schema}."${name}_rate_slots" (
     started_at timestamptz NOT NULL DEFAULT '-infinity',
     PRIMARY KEY (name, slot)
 );
+-- A grant takes the oldest slots first: an index scan, not a sort of the rate's N rows.
+CREATE INDEX ${name}_rate_slots_at_idx ON ${schema}."${name}_rate_slots" (name, started_at);
 
 -- pq's kept-history get: a get that keeps the row marks it dequeued (and finished).
 ALTER TABLE ${table} ADD COLUMN dequeued_at timestamptz;

@@ -90,7 +90,7 @@ public final class Worker implements AutoCloseable {
         this.buffer = new Buffer(wakeup, queueList.order());
         this.pauses = new Pauses(db);
         this.locker = new Locker(db, queueList, buffer, wakeup, pauses, cfg.maximumBufferSize(),
-                cfg.pollInterval().toNanos(), tag + "-locker");
+                cfg.pollInterval().toNanos(), tag + "-locker", cfg.compiledLimits());
         this.completer = new Completer(db, locker::release, () -> wakeup.wake(true), tag + "-completer");
         Executor executor = new Executor(tasks.registry(), tasks.mapper(), cfg.middleware(), tasks.listeners(),
                 "the job was marked failed, not retried: fix the payload or the task's parameters, then retry it");
@@ -143,10 +143,10 @@ public final class Worker implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(hook);
         }
         log.info("worker started: id={} table={} queues={} workerCount={} workerPriorities={} pollInterval={} "
-                        + "waitPeriod={} maximumBufferSize={} jobTimeout={} unknownTaskRetries={} retention={} tasks={}", id,
-                engine.sql().display, queueList, cfg.workerCount(), cfg.workerPriorities(), cfg.pollInterval(),
-                cfg.waitPeriod(), cfg.maximumBufferSize(), cfg.jobTimeout(), cfg.unknownTaskRetries(),
-                cfg.retention().keepsEverything() ? "none" : cfg.retention(), tasks.registry().names());
+                        + "waitPeriod={} maximumBufferSize={} jobTimeout={} unknownTaskRetries={} retention={} limits={} "
+                        + "tasks={}", id, engine.sql().display, queueList, cfg.workerCount(), cfg.workerPriorities(),
+                cfg.pollInterval(), cfg.waitPeriod(), cfg.maximumBufferSize(), cfg.jobTimeout(), cfg.unknownTaskRetries(),
+                cfg.retention().keepsEverything() ? "none" : cfg.retention(), cfg.compiledLimits(), tasks.registry().names());
         return this;
     }
 
@@ -293,6 +293,8 @@ public final class Worker implements AutoCloseable {
         private final List<Middleware> middleware = new ArrayList<>();
         private boolean handleSignals;
         private Retention retention = Retention.defaults();
+        private final List<Limit> limits = new ArrayList<>();
+        private final java.util.Map<String, Integer> maxRunning = new java.util.LinkedHashMap<>();
 
         private Builder(Tasks tasks) {
             this.tasks = Objects.requireNonNull(tasks, "tasks");
@@ -401,6 +403,18 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
+        /** Adds a concurrency or rate limit ({@link Limit}); every process serving its queues must add it too. */
+        public Builder limit(Limit limit) {
+            this.limits.add(Objects.requireNonNull(limit, "limit"));
+            return this;
+        }
+
+        /** At most {@code max} jobs of {@code queue} taken by this process at once (buffered or running). */
+        public Builder maxRunning(String queue, int max) {
+            this.maxRunning.put(Objects.requireNonNull(queue, "queue"), max);
+            return this;
+        }
+
         /** Close the worker gracefully on SIGTERM/SIGINT (a JVM shutdown hook). Default false. */
         public Builder handleSignals(boolean handleSignals) {
             this.handleSignals = handleSignals;
@@ -412,9 +426,10 @@ public final class Worker implements AutoCloseable {
          * changing this builder afterwards changes nothing in the worker built.
          */
         public Worker build() {
+            limits.forEach(Limit::validate);
             return new Worker(tasks, new WorkerConfig(queues, workerCount, workerPriorities, pollInterval, waitPeriod,
                     maximumBufferSize, jobTimeout, heartbeatInterval, unknownTaskRetries, middleware, handleSignals,
-                    Admin.DEAD_AFTER, statsMinutes, statsHours, statsMaintenance, retention));
+                    Admin.DEAD_AFTER, statsMinutes, statsHours, statsMaintenance, retention, limits, maxRunning));
         }
     }
 }

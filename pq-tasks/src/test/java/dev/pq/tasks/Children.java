@@ -14,12 +14,18 @@ final class Children implements AutoCloseable {
 
     /** Starts {@code ChildWorker url schema workerCount sleepOddMillis label}. */
     Process start(String url, String schema, int workerCount, long sleepOddMillis, String label) throws IOException {
+        return startMain(ChildWorker.class, label, url, schema, Integer.toString(workerCount),
+                Long.toString(sleepOddMillis), label);
+    }
+
+    /** Starts the {@code main} of class {@code main} with {@code args} in a child JVM. */
+    Process startMain(Class<?> main, String label, String... args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = Files.createTempFile("pq-child-" + label + "-", ".log");
-        List<String> cmd = List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
-                ChildWorker.class.getName(), url, schema, Integer.toString(workerCount), Long.toString(sleepOddMillis),
-                label);
+                main.getName()));
+        cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         synchronized (processes) {
             processes.add(p);

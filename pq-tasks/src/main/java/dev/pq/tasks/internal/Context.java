@@ -19,6 +19,8 @@ public final class Context implements JobContext {
     private volatile Connection opened;
     private Outcome outcome = Outcome.DESTROY;
     private Duration retryDelay;
+    /** Called once, just before the handler itself (limits: a rate records the start); null for none. */
+    private Runnable onStart;
 
     /**
      * @param given a connection whose transaction the caller owns (inline enqueue in a transaction),
@@ -159,6 +161,20 @@ public final class Context implements JobContext {
                 // broken: discarded by the pool
             }
             close(c);
+        }
+    }
+
+    /** Sets what runs just before the handler is called. */
+    void onStart(Runnable r) {
+        this.onStart = r;
+    }
+
+    /** The handler is about to be called. */
+    void starting() {
+        Runnable r = onStart;
+        if (r != null) {
+            onStart = null;
+            r.run();
         }
     }
 

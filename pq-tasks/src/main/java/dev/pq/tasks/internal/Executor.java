@@ -81,7 +81,10 @@ public final class Executor {
         } catch (Exception e) {
             throw new Permanent(new SerializationException(job.queue(), job.id(), r.def().signature(), decodeFate, e));
         }
-        runChain(0, ctx, () -> invoke(r, args, ctx));
+        runChain(0, ctx, () -> {
+            ctx.starting();
+            invoke(r, args, ctx);
+        });
     }
 
     private void runChain(int i, JobContext ctx, Middleware.Chain last) throws Exception {

@@ -102,6 +102,10 @@ public final class JobRunner {
                 System.nanoTime() + timeout.toNanos(), ctx, threshold);
         running.put(job.id(), ex);
         try {
+            if (locker.limited()) {
+                long id = job.id();
+                ctx.onStart(() -> locker.started(id)); // a rate counts the start from the handler's call
+            }
             executor.run(ctx, task);
             if (!ex.settled.compareAndSet(false, true)) {
                 return false;

@@ -47,13 +47,22 @@ public final class Locker implements Service {
     private volatile boolean lockingStopped;
     private volatile boolean stopping;
     private volatile boolean drained;
+    /** Null without limits: the worker then runs only the unlimited statements. */
+    private final LimitedLock limited;
+    private final Limits limits;
 
-    /** The outcome of one lock statement: jobs buffered, and whether more may be lockable now. */
-    private record Round(int locked, boolean more) {
+    /**
+     * The outcome of one lock statement: jobs buffered, and whether more may be lockable now (with
+     * limits: whether only a free thread can take more, and when a rate's next slot frees).
+     */
+    private record Round(int locked, boolean more, boolean threadBound, long rateWaitNanos) {
+        Round(int locked, boolean more) {
+            this(locked, more, false, -1);
+        }
     }
 
     public Locker(TasksDb db, QueueList queues, Buffer buffer, Wakeup wakeup, Pauses pauses, int bufferSize,
-                  long pollNanos, String name) {
+                  long pollNanos, String name, Limits limits) {
         this.db = db;
         this.pauses = pauses;
         this.wakeup = wakeup;
@@ -62,6 +71,8 @@ public final class Locker implements Service {
         this.bufferSize = bufferSize;
         this.pollNanos = pollNanos;
         this.session = new LockerSession(db, () -> wakeup.wake(false));
+        this.limits = limits;
+        this.limited = limits.none() ? null : new LimitedLock(db, limits, session);
         this.observer = q -> {
             if (q == null || queues.matches(q)) {
                 if (q != null) {
@@ -123,6 +134,18 @@ public final class Locker implements Service {
         session.giveBack(jobs);
     }
 
+    /** True if this worker has limits (false: no limit code runs on its threads). */
+    public boolean limited() {
+        return limited != null;
+    }
+
+    /** A job starts on its thread now (with limits: a rate counts its start from this moment). */
+    public void started(long id) {
+        if (limited != null) {
+            session.limits.started(id);
+        }
+    }
+
     /** A job's lock was found not held by this session: check the connection now. */
     public void suspect() {
         session.suspect();
@@ -138,6 +161,8 @@ public final class Locker implements Service {
         long nextPoll = 0;
         boolean backlog = false;
         long contended = 0;
+        boolean threadBound = false;
+        long rateAt = 0; // when a rate's next slot frees (0: none awaited)
         while (!stopping) {
             try {
                 if (session.reconnectIfNeeded()) {
@@ -154,6 +179,13 @@ public final class Locker implements Service {
                     wakeup.markNews();
                 }
                 session.releasePending();
+                if (limited != null && session.limits.takeReleased()) {
+                    wakeup.markNews(); // a limited job ended here: its slot or maxRunning place is free
+                }
+                if (rateAt != 0 && System.nanoTime() - rateAt >= 0) {
+                    rateAt = 0;
+                    wakeup.markNews(); // a rate's slot is free
+                }
                 long waitNanos;
                 if (lockingStopped) {
                     waitNanos = pollNanos;
@@ -173,6 +205,11 @@ public final class Locker implements Service {
                         if (capacity > 0 && (buffer.size() == 0 || capacity >= (bufferSize + 1) / 2)) {
                             Round r = lockSome(capacity);
                             backlog = r.more();
+                            threadBound = r.threadBound();
+                            if (r.rateWaitNanos() >= 0) {
+                                long at = System.nanoTime() + r.rateWaitNanos();
+                                rateAt = rateAt == 0 || at - rateAt < 0 ? at : rateAt;
+                            }
                             // No progress although candidates exist: other workers hold them all. Look
                             // again soon (they may die or give them back), not at once, not at the poll.
                             contended = r.locked() > 0 || !r.more() ? 0
@@ -186,7 +223,11 @@ public final class Locker implements Service {
                     }
                     // at least one free place (with no buffer, half of it is 0: never spin on that)
                     boolean room = buffer.capacity(bufferSize) >= Math.max(1, (bufferSize + 1) / 2);
-                    waitNanos = backlog && room ? contended : Math.max(0, nextPoll - System.nanoTime());
+                    // limited jobs waiting for a thread: the thread's wake-up brings the locker back
+                    waitNanos = backlog && room && !threadBound ? contended : Math.max(0, nextPoll - System.nanoTime());
+                    if (rateAt != 0) {
+                        waitNanos = Math.max(0, Math.min(waitNanos, rateAt - System.nanoTime()));
+                    }
                 }
                 await(waitNanos);
                 reconnect.reset();
@@ -244,6 +285,11 @@ public final class Locker implements Service {
         int[] seen = {0};
         // Jobs this process has taken are excluded, whether or not this session holds their locks:
         // session locks are re-entrant, and after a reconnect the running ones may not be locked.
+        if (limited != null && limits.anyLimited(list)) {
+            LimitedLock.Result r = limited.lock(list, buffer, capacity, maxPriority, candidates);
+            drained = r.candidates() == 0 && buffer.size() == 0;
+            return new Round(r.locked(), r.more(), r.threadBound(), r.rateWaitNanos());
+        }
         long[] ids = db.lock(session.connection(), list, maxPriority, new ArrayList<>(session.taken()), capacity,
                 candidates, seen);
         drained = seen[0] == 0 && buffer.size() == 0;

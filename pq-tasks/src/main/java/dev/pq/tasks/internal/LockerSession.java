@@ -34,6 +34,8 @@ final class LockerSession implements AutoCloseable {
     private final Set<Long> held = new HashSet<>();
     private final ConcurrentLinkedQueue<Long> releases = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<LockedJob> givebacks = new ConcurrentLinkedQueue<>();
+    /** Limits only (empty otherwise): the held jobs of limited queues, and their slots (see {@link LimitHolds}). */
+    final LimitHolds limits;
     private volatile boolean suspected;
     private volatile Integer backendPid;
     private Connection connection;
@@ -45,6 +47,7 @@ final class LockerSession implements AutoCloseable {
         this.engine = db.engine();
         this.db = db;
         this.wake = wake;
+        this.limits = new LimitHolds(db);
     }
 
     Connection connection() {
@@ -128,6 +131,7 @@ final class LockerSession implements AutoCloseable {
         List<Long> running = new ArrayList<>(taken);
         Set<Long> got = running.isEmpty() ? Set.of() : db.relock(connection, running);
         held.addAll(got);
+        limits.relock(connection, taken);
         long outage = (System.nanoTime() - lostAt) / 1_000_000;
         if (got.size() == running.size()) {
             log.info("locker reconnected after {} ms ({} failed attempts): {} jobs still running here locked again",
@@ -181,6 +185,9 @@ final class LockerSession implements AutoCloseable {
             }
         }
         try {
+            if (limits.unlock(connection, ids, mine, notify)) {
+                return; // limited jobs among them: released with their slots, their queues told
+            }
             if (notify != null) {
                 db.giveBack(connection, mine, notify);
             } else if (!mine.isEmpty()) {
@@ -190,6 +197,7 @@ final class LockerSession implements AutoCloseable {
             // whatever happened to the statement, these jobs are no longer this process's
             held.removeAll(ids);
             taken.removeAll(ids);
+            limits.forget(ids);
         }
     }
 
@@ -206,6 +214,7 @@ final class LockerSession implements AutoCloseable {
         }
         closeConnection();
         dropped.forEach(j -> taken.remove(j.id()));
+        limits.forget(dropped.stream().map(LockedJob::id).toList());
         if (!dropped.isEmpty()) {
             log.warn("dropped {} buffered jobs whose locks were lost (other workers can take them)", dropped.size());
         }
@@ -215,6 +224,7 @@ final class LockerSession implements AutoCloseable {
         Connection c = connection;
         connection = null;
         held.clear();
+        limits.connectionClosed();
         backendPid = null;
         if (c != null) {
             try {
@@ -240,5 +250,6 @@ final class LockerSession implements AutoCloseable {
         }
         closeConnection();
         taken.clear();
+        limits.forget(List.copyOf(limits.jobs()));
     }
 }

@@ -1,11 +1,13 @@
 package dev.pq.tasks.internal;
 
+import dev.pq.tasks.Limit;
 import dev.pq.tasks.Middleware;
 import dev.pq.tasks.Retention;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,12 +20,15 @@ import java.util.Objects;
  * @param statsHours how long the stats series keeps its hour buckets
  * @param statsMaintenance how often (and how long after its start) the worker prunes the series and samples the depth
  * @param retention how long kept jobs stay, and how the worker's pruner runs
+ * @param limits concurrency and rate limits ({@link Limits})
+ * @param maxRunning this process's cap on running jobs, by queue
  */
 public record WorkerConfig(List<String> queues, int workerCount, List<Integer> workerPriorities, Duration pollInterval,
                            Duration waitPeriod, int maximumBufferSize, Duration jobTimeout, Duration heartbeatInterval,
                            int unknownTaskRetries, List<Middleware> middleware, boolean handleSignals,
                            Duration deadAfter, Duration statsMinutes, Duration statsHours,
-                           Duration statsMaintenance, Retention retention) {
+                           Duration statsMaintenance, Retention retention, List<Limit> limits,
+                           Map<String, Integer> maxRunning) {
     /** The priority threshold of a thread that takes jobs of any priority. */
     public static final int ANY = Short.MAX_VALUE;
 
@@ -71,6 +76,9 @@ public record WorkerConfig(List<String> queues, int workerCount, List<Integer> w
         }
         Objects.requireNonNull(retention, "retention");
         new QueueList(queues); // validates the entries
+        limits = List.copyOf(Objects.requireNonNull(limits, "limits"));
+        maxRunning = Map.copyOf(Objects.requireNonNull(maxRunning, "maxRunning"));
+        new Limits(limits, maxRunning); // validates them together
     }
 
     private static void atLeast(String name, Duration d, Duration min) {
@@ -78,6 +86,11 @@ public record WorkerConfig(List<String> queues, int workerCount, List<Integer> w
         if (d.compareTo(min) < 0) {
             throw new IllegalArgumentException(name + " must be >= " + min.toMillis() + "ms: " + d);
         }
+    }
+
+    /** The limits, compiled by queue. */
+    public Limits compiledLimits() {
+        return new Limits(limits, maxRunning);
     }
 
     /** The priority threshold of worker thread {@code i}: its entry of workerPriorities, else any. */
