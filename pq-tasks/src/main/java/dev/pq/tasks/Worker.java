@@ -3,32 +3,19 @@ package dev.pq.tasks;
 import dev.pq.internal.Engine;
 import dev.pq.internal.Internals;
 import dev.pq.internal.Service;
-import dev.pq.tasks.internal.Buffer;
-import dev.pq.tasks.internal.Cancels;
-import dev.pq.tasks.internal.Completer;
-import dev.pq.tasks.internal.Executor;
 import dev.pq.tasks.internal.Heartbeat;
-import dev.pq.tasks.internal.JobRunner;
-import dev.pq.tasks.internal.Locker;
-import dev.pq.tasks.internal.Pauses;
-import dev.pq.tasks.internal.PickupCheck;
 import dev.pq.tasks.internal.Pruner;
 import dev.pq.tasks.internal.QueueList;
 import dev.pq.tasks.internal.Shutdown;
-import dev.pq.tasks.internal.StatsSeries;
 import dev.pq.tasks.internal.TasksDb;
-import dev.pq.tasks.internal.Wakeup;
-import dev.pq.tasks.internal.Watchdog;
 import dev.pq.tasks.internal.WorkerConfig;
-import dev.pq.tasks.internal.WorkerThreads;
+import dev.pq.tasks.internal.WorkerParts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,19 +44,9 @@ public final class Worker implements AutoCloseable {
     private final Engine engine;
     private final WorkerConfig cfg;
     private final QueueList queueList;
-    private final Buffer buffer;
-    private final Locker locker;
-    private final Pauses pauses;
-    private final Completer completer;
-    private final JobRunner runner;
-    private final WorkerThreads threads;
-    private final Watchdog watchdog;
-    private final Heartbeat heartbeat;
-    private final Pruner pruner;
-    /** The services in the order they start; they stop in reverse (shutdown adds its steps between). */
-    private final List<Service> services;
+    /** Its services, wired; they start in order and stop in reverse (shutdown adds its steps between). */
+    private final WorkerParts parts;
     private final String id;
-    private final ScheduledExecutorService scheduler;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object done = new Object();
@@ -86,31 +63,8 @@ public final class Worker implements AutoCloseable {
         long pid = ProcessHandle.current().pid();
         this.id = host + ":" + pid + ":" + UUID.randomUUID().toString().substring(0, 8);
         String tag = "pq-worker-" + id.substring(id.length() - 8);
-        Wakeup wakeup = new Wakeup(); // the buffer wakes the locker through it: neither holds the other
-        this.buffer = new Buffer(wakeup, queueList.order());
-        this.pauses = new Pauses(db);
-        this.locker = new Locker(db, queueList, buffer, wakeup, pauses, cfg.maximumBufferSize(),
-                cfg.pollInterval().toNanos(), tag + "-locker", cfg.compiledLimits());
-        this.completer = new Completer(db, locker::release, () -> wakeup.wake(true), tag + "-completer");
-        Executor executor = new Executor(tasks.registry(), tasks.mapper(), cfg.middleware(), tasks.listeners(),
-                "the job was marked failed, not retried: fix the payload or the task's parameters, then retry it");
-        StatsSeries series = new StatsSeries(cfg.statsMinutes(), cfg.statsHours());
-        this.runner = new JobRunner(db, executor, completer, locker, new PickupCheck(db, buffer, locker), tasks.clock(),
-                tasks.listeners(), cfg, series);
-        this.threads = new WorkerThreads(buffer, runner, locker, cfg);
-        this.scheduler = Executors.newScheduledThreadPool(1, r -> {
-            Thread t = new Thread(r, tag + "-heartbeat");
-            t.setDaemon(true);
-            return t;
-        });
-        this.watchdog = new Watchdog(runner, threads::replace, scheduler);
-        this.heartbeat = new Heartbeat(db, tasks.mapper(),
-                new Heartbeat.Identity(id, host, pid, queueList.entries(), cfg.workerCount()), locker, runner, series,
-                cfg, scheduler);
-        this.pruner = new Pruner(db, cfg.retention(), tag + "-pruner");
-        // cancels first: it listens on the control channel the locker's start opens
-        this.services = List.of(new Cancels(engine.listener(), runner), completer, threads, locker, heartbeat, watchdog,
-                pruner);
+        this.parts = new WorkerParts(db, tasks.registry(), tasks.mapper(), tasks.listeners(), tasks.clock(), cfg,
+                queueList, new Heartbeat.Identity(id, host, pid, queueList.entries(), cfg.workerCount()), tag);
     }
 
     /** This worker's registry id ({@code host:pid:suffix}). */
@@ -126,16 +80,16 @@ public final class Worker implements AutoCloseable {
         engine.checkOpen();
         List<Service> up = new ArrayList<>();
         try {
-            for (Service s : services) {
+            for (Service s : parts.services) {
                 s.start();
                 up.add(s);
             }
         } catch (RuntimeException e) {
-            buffer.close();
+            parts.buffer.close();
             for (int i = up.size() - 1; i >= 0; i--) {
                 up.get(i).close();
             }
-            scheduler.shutdownNow();
+            parts.scheduler.shutdownNow();
             throw e;
         }
         if (cfg.handleSignals()) {
@@ -156,55 +110,55 @@ public final class Worker implements AutoCloseable {
      * To pause queues for every worker, use {@link Admin#pause}.
      */
     public void pause() {
-        pauses.local(true);
-        locker.wake(true);
+        parts.pauses.local(true);
+        parts.locker.wake(true);
     }
 
     /** Lets this worker start jobs again after {@link #pause()} (Resque's {@code CONT}). */
     public void resume() {
-        pauses.local(false);
-        locker.wake(true);
+        parts.pauses.local(false);
+        parts.locker.wake(true);
     }
 
     /** True while this worker is paused by {@link #pause()}. */
     public boolean paused() {
-        return pauses.local();
+        return parts.pauses.local();
     }
 
     /** Whether this worker knows {@code queue} is paused now (for tests: a signal, not a sleep). */
     boolean obeysPause(String queue) {
-        return pauses.paused(queue);
+        return parts.pauses.paused(queue);
     }
 
     /** Jobs running in this worker now. */
     public int running() {
-        return runner.running().size();
+        return parts.runner.running().size();
     }
 
     /** Waits until no job runs in this worker (with {@link #pause()}: until the running ones have finished). */
     public void awaitIdle() throws InterruptedException {
-        while (!runner.idle() || !completer.idle()) {
+        while (!parts.runner.idle() || !parts.completer.idle()) {
             Thread.sleep(20);
         }
     }
 
     /** Jobs this worker completed or failed so far. */
     public long processed() {
-        return runner.processed();
+        return parts.runner.processed();
     }
 
-    Pruner pruner() { // for tests: runs and skips are signals, not sleeps
-        return pruner;
+    dev.pq.tasks.internal.Pruner pruner() { // for tests: runs and skips are signals, not sleeps
+        return parts.pruner;
     }
 
     /** Jobs locked and waiting here for a free thread (for tests: a signal, not a sleep). */
     int buffered() {
-        return buffer.size();
+        return parts.buffer.size();
     }
 
     /** Jobs that failed in this worker so far. */
     public long failed() {
-        return runner.failed();
+        return parts.runner.failed();
     }
 
     /**
@@ -215,9 +169,9 @@ public final class Worker implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         int quiet = 0;
         while (System.nanoTime() - deadline < 0) {
-            locker.wake(true);
+            parts.locker.wake(true);
             Thread.sleep(50);
-            if (locker.drained() && runner.idle() && buffer.size() == 0 && completer.idle()) {
+            if (parts.locker.drained() && parts.runner.idle() && parts.buffer.size() == 0 && parts.completer.idle()) {
                 if (++quiet >= 3) {
                     return true;
                 }
@@ -247,8 +201,9 @@ public final class Worker implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        pruner.close();
-        new Shutdown(watchdog, locker, buffer, threads, runner, completer, heartbeat, scheduler).run(id, cfg.waitPeriod());
+        parts.pruner.close();
+        new Shutdown(parts.watchdog, parts.locker, parts.buffer, parts.threads, parts.runner, parts.completer,
+                parts.heartbeat, parts.scheduler).run(id, cfg.waitPeriod());
         if (hook != null && Thread.currentThread() != hook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -256,7 +211,7 @@ public final class Worker implements AutoCloseable {
                 // the JVM is already shutting down
             }
         }
-        log.info("worker {} stopped: processed={} failed={}", id, runner.processed(), runner.failed());
+        log.info("worker {} stopped: processed={} failed={}", id, parts.runner.processed(), parts.runner.failed());
         synchronized (done) {
             terminated = true;
             done.notifyAll();

@@ -21,8 +21,8 @@ import java.util.Set;
 
 /**
  * Writes enqueued jobs: a plain job with today's one statement, a job with a unique key or group
- * with {@link TasksSql#enqueueKeyed} or {@link TasksSql#enqueuePeriod} (and, for a duplicate, a
- * read of the holder and perhaps a replace), many jobs with {@link TasksSql#enqueueBulk}.
+ * with {@link EnqueueSql#enqueueKeyed} or {@link EnqueueSql#enqueuePeriod} (and, for a duplicate, a
+ * read of the holder and perhaps a replace), many jobs with {@link EnqueueSql#enqueueBulk}.
  */
 public final class Enqueuer {
     /** How often an enqueue tries again when the key's holder finished between its insert and its read. */
@@ -52,12 +52,12 @@ public final class Enqueuer {
     }
 
     private final TasksDb db;
-    private final TasksSql sql;
+    private final EnqueueSql sql;
     private final Engine engine;
 
     public Enqueuer(TasksDb db) {
         this.db = db;
-        this.sql = db.sql();
+        this.sql = new EnqueueSql(db.engine().sql());
         this.engine = db.engine();
     }
 
