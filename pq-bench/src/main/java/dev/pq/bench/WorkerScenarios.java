@@ -45,6 +45,9 @@ final class WorkerScenarios {
                 // issue 11's limits, set so they never bind: what their mechanism costs against pq.drain.t4
                 drain(4, null, "conc4", Limit.queue(DRAIN_QUEUE).concurrency(4)),
                 drain(4, null, "rate", Limit.rate("bench", 20_000, Duration.ofMillis(100)).queues(DRAIN_QUEUE)),
+                // and with jobs that do 2 ms of I/O each (an API call's shape), where limits are used
+                drain(4, null, "io2ms", null, 2), drain(4, null, "io2ms.conc4", Limit.queue(DRAIN_QUEUE).concurrency(4), 2),
+                drain(4, null, "io2ms.rate", Limit.rate("bench", 20_000, Duration.ofMillis(100)).queues(DRAIN_QUEUE), 2),
                 workerLatency(), getLatency());
     }
 
@@ -81,6 +84,15 @@ final class WorkerScenarios {
 
     /** A drain with {@code limit} configured ({@code tag} names it in the id: pq.drain.t4.conc4). */
     static Scenario drain(int threads, Integer buffer, String tag, Limit limit) {
+        return drain(threads, buffer, tag, limit, 0);
+    }
+
+    /**
+     * A drain whose jobs each wait {@code workMillis} (I/O, not CPU); those drain a twentieth of
+     * {@link #drainJobs()}, as they take that much longer.
+     */
+    static Scenario drain(int threads, Integer buffer, String tag, Limit limit, int workMillis) {
+        int jobs = workMillis == 0 ? drainJobs() : Math.max(1_000, drainJobs() / 20);
         return new Scenario() {
             private PQ pq;
             private Tasks tasks;
@@ -96,7 +108,7 @@ final class WorkerScenarios {
 
             @Override
             public String title() {
-                return String.format("pq worker drains %,d no-op jobs", drainJobs())
+                return String.format("pq worker drains %,d %s jobs", jobs, workMillis == 0 ? "no-op" : workMillis + " ms")
                         + (buffer == null ? ", defaults" : ", buffer " + buffer) + (limit == null ? "" : ", " + limit);
             }
 
@@ -120,17 +132,20 @@ final class WorkerScenarios {
                         firstAt = now;
                     }
                     lastAt = now;
+                    if (workMillis > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(workMillis));
+                    }
                 });
             }
 
             @Override
             public Run warmup(BenchDb db, BenchConfig config) throws Exception {
-                return drain(db, Math.max(1_000, drainJobs() / 5));
+                return drain(db, Math.max(workMillis == 0 ? 1_000 : 200, jobs / 5));
             }
 
             @Override
             public Run run(BenchDb db, BenchConfig config, Duration length) throws Exception {
-                return drain(db, drainJobs());
+                return drain(db, jobs);
             }
 
             private Run drain(BenchDb db, int n) throws Exception {
