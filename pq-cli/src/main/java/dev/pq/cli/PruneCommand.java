@@ -4,7 +4,7 @@ import dev.pq.PQ;
 import dev.pq.tasks.Pruned;
 import dev.pq.tasks.Retention;
 import dev.pq.tasks.Retention.Kind;
-import dev.pq.tasks.Retention.Limit;
+import dev.pq.tasks.Retention.Keep;
 import dev.pq.tasks.Tasks;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -86,7 +86,7 @@ final class PruneCommand implements Callable<Integer> {
     }
 
     private Retention retention() {
-        Map<Kind, Limit> limits = new EnumMap<>(Kind.class);
+        Map<Kind, Keep> limits = new EnumMap<>(Kind.class);
         try {
             limits.put(Kind.FINISHED, limit("--finished", finished, Retention.defaults().limit(Kind.FINISHED),
                     "--keep-finished", keepFinished));
@@ -96,12 +96,12 @@ final class PruneCommand implements Callable<Integer> {
                     "--keep-cancelled", keepCancelled));
             Retention r = Retention.none().batchSize(batchSize);
             for (String q : queues) {
-                for (Map.Entry<Kind, Limit> e : limits.entrySet()) {
+                for (Map.Entry<Kind, Keep> e : limits.entrySet()) {
                     r = r.queue(q, e.getKey(), e.getValue());
                 }
             }
             if (queues.isEmpty()) {
-                for (Map.Entry<Kind, Limit> e : limits.entrySet()) {
+                for (Map.Entry<Kind, Keep> e : limits.entrySet()) {
                     r = r.keep(e.getKey(), e.getValue());
                 }
             }
@@ -111,7 +111,7 @@ final class PruneCommand implements Callable<Integer> {
         }
     }
 
-    private Limit limit(String ageOption, String age, Limit byDefault, String countOption, Long count) {
+    private Keep limit(String ageOption, String age, Keep byDefault, String countOption, Long count) {
         Duration maxAge;
         if (age == null) {
             maxAge = byDefault.maxAge().orElse(null);
@@ -128,8 +128,8 @@ final class PruneCommand implements Callable<Integer> {
             throw new IllegalArgumentException("Invalid value for " + countOption + ": must be >= 0: " + count);
         }
         if (count == null) {
-            return maxAge == null ? Limit.forever() : Limit.age(maxAge);
+            return maxAge == null ? Keep.forever() : Keep.age(maxAge);
         }
-        return maxAge == null ? Limit.count(count) : Limit.of(maxAge, count);
+        return maxAge == null ? Keep.count(count) : Keep.of(maxAge, count);
     }
 }

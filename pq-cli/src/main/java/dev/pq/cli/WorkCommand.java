@@ -102,6 +102,9 @@ final class WorkCommand implements Callable<Integer> {
     @Mixin
     AppOptions app;
 
+    @Mixin
+    WorkLimits limits;
+
     @Option(names = "--pidfile", paramLabel = "FILE",
             description = "Write the process id here at start; removed at exit.")
     Path pidfile;
@@ -153,6 +156,11 @@ final class WorkCommand implements Callable<Integer> {
                 .maximumBufferSize(maximumBufferSize)
                 .jobTimeout(s.jobTimeout())
                 .unknownTaskRetries(unknownTaskRetries);
+        try {
+            limits.apply(b);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage(), e);
+        }
         build(b); // the builder checks the settings before the tasks are configured
         return b;
     }

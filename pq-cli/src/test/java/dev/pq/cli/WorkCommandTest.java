@@ -75,6 +75,30 @@ class WorkCommandTest extends PgTest {
     }
 
     @Test
+    void limitFlags_areApplied_andMalformedOnesAreUsageErrors() {
+        for (int i = 0; i < 5; i++) {
+            orchard.eat("Gala" + i);
+        }
+        Cli.Result r = work("--concurrency", "apples=1", "--rate", "apples=100/1s", "--max-running", "apples=1",
+                "--no-prune", "--log-level", "info");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(5, TestSetup.EATEN.size());
+        assertEquals(100L, queryLong("SELECT count(*) FROM " + schema + ".queue_rate_slots WHERE name = 'apples'"),
+                "the rate's window: 100 slots");
+        assertEquals(5L, queryLong("SELECT count(*) FROM " + schema + ".queue_rate_slots WHERE name = 'apples' "
+                + "AND started_at > now() - interval '1 minute'"), "each start took a slot");
+
+        Cli.Result bad = work("--concurrency", "apples");
+        assertEquals(2, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("--concurrency apples: give QUEUE=N"), bad.err());
+        Cli.Result badRate = work("--rate", "apples=5");
+        assertEquals(2, badRate.code(), badRate.toString());
+        assertTrue(badRate.err().contains("give QUEUE=N/PERIOD"), badRate.err());
+        Cli.Result zero = work("--concurrency", "apples=0");
+        assertEquals(2, zero.code(), zero.toString());
+    }
+
+    @Test
     void allFlags_areAccepted() {
         orchard.eat("Cox");
         Cli.Result r = work("--table", "queue", "--queue", "apples,*", "--worker-priorities", "10,any",

@@ -24,12 +24,12 @@ import java.util.TreeMap;
  *
  * <pre>{@code
  * Retention retention = Retention.defaults()
- *         .finished(Retention.Limit.age(Duration.ofHours(6)))              // every queue
- *         .failed(Retention.Limit.of(Duration.ofDays(30), 10_000))         // 30 days, at most 10,000 per queue
- *         .queue("audit", Retention.Kind.FINISHED, Retention.Limit.age(Duration.ofDays(90)))
+ *         .finished(Retention.Keep.age(Duration.ofHours(6)))              // every queue
+ *         .failed(Retention.Keep.of(Duration.ofDays(30), 10_000))         // 30 days, at most 10,000 per queue
+ *         .queue("audit", Retention.Kind.FINISHED, Retention.Keep.age(Duration.ofDays(90)))
  *         .interval(Duration.ofMinutes(5));
  * Worker.builder(tasks).retention(retention).build().start();
- * tasks.admin().prune(Retention.none().finished(Retention.Limit.count(1000))); // one-off
+ * tasks.admin().prune(Retention.none().finished(Retention.Keep.count(1000))); // one-off
  * }</pre>
  */
 public final class Retention {
@@ -61,12 +61,12 @@ public final class Retention {
      * {@code maxCount} (jobs that ended in the very same microsecond as the last one kept are kept
      * too). Either bound may be absent; with neither, every job is kept.
      */
-    public static final class Limit {
-        private static final Limit FOREVER = new Limit(null, -1);
+    public static final class Keep {
+        private static final Keep FOREVER = new Keep(null, -1);
         private final Duration maxAge;
         private final long maxCount;
 
-        private Limit(Duration maxAge, long maxCount) {
+        private Keep(Duration maxAge, long maxCount) {
             if (maxAge != null && maxAge.isNegative()) {
                 throw new IllegalArgumentException("maxAge must be >= 0: " + maxAge);
             }
@@ -75,23 +75,23 @@ public final class Retention {
         }
 
         /** Keeps every job of the kind. */
-        public static Limit forever() {
+        public static Keep forever() {
             return FOREVER;
         }
 
         /** Keeps jobs that ended less than {@code maxAge} ago (0: none is kept once a prune runs). */
-        public static Limit age(Duration maxAge) {
-            return new Limit(Objects.requireNonNull(maxAge, "maxAge"), -1);
+        public static Keep age(Duration maxAge) {
+            return new Keep(Objects.requireNonNull(maxAge, "maxAge"), -1);
         }
 
         /** Keeps the newest {@code maxCount} jobs per queue, whatever their age. */
-        public static Limit count(long maxCount) {
-            return new Limit(null, checkCount(maxCount));
+        public static Keep count(long maxCount) {
+            return new Keep(null, checkCount(maxCount));
         }
 
         /** Keeps jobs younger than {@code maxAge}, and of those at most the newest {@code maxCount} per queue. */
-        public static Limit of(Duration maxAge, long maxCount) {
-            return new Limit(Objects.requireNonNull(maxAge, "maxAge"), checkCount(maxCount));
+        public static Keep of(Duration maxAge, long maxCount) {
+            return new Keep(Objects.requireNonNull(maxAge, "maxAge"), checkCount(maxCount));
         }
 
         private static long checkCount(long maxCount) {
@@ -118,7 +118,7 @@ public final class Retention {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Limit l && Objects.equals(maxAge, l.maxAge) && maxCount == l.maxCount;
+            return o instanceof Keep l && Objects.equals(maxAge, l.maxAge) && maxCount == l.maxCount;
         }
 
         @Override
@@ -136,16 +136,16 @@ public final class Retention {
         }
     }
 
-    private final Map<Kind, Limit> limits;
-    private final Map<String, Map<Kind, Limit>> overrides;
+    private final Map<Kind, Keep> limits;
+    private final Map<String, Map<Kind, Keep>> overrides;
     private final Duration interval;
     private final int batchSize;
     private final Duration batchPause;
 
-    private Retention(Map<Kind, Limit> limits, Map<String, Map<Kind, Limit>> overrides, Duration interval,
+    private Retention(Map<Kind, Keep> limits, Map<String, Map<Kind, Keep>> overrides, Duration interval,
                       int batchSize, Duration batchPause) {
         this.limits = Collections.unmodifiableMap(new EnumMap<>(limits));
-        TreeMap<String, Map<Kind, Limit>> o = new TreeMap<>();
+        TreeMap<String, Map<Kind, Keep>> o = new TreeMap<>();
         overrides.forEach((q, m) -> o.put(q, Collections.unmodifiableMap(new EnumMap<>(m))));
         this.overrides = Collections.unmodifiableMap(o);
         this.interval = interval;
@@ -155,10 +155,10 @@ public final class Retention {
 
     /** Finished jobs kept 1 day, failed and cancelled ones 14 days; pruned every minute in batches of 1,000. */
     public static Retention defaults() {
-        Map<Kind, Limit> l = new EnumMap<>(Kind.class);
-        l.put(Kind.FINISHED, Limit.age(Duration.ofDays(DEFAULT_FINISHED_DAYS)));
-        l.put(Kind.FAILED, Limit.age(Duration.ofDays(DEFAULT_FAILED_DAYS)));
-        l.put(Kind.CANCELLED, Limit.age(Duration.ofDays(DEFAULT_FAILED_DAYS)));
+        Map<Kind, Keep> l = new EnumMap<>(Kind.class);
+        l.put(Kind.FINISHED, Keep.age(Duration.ofDays(DEFAULT_FINISHED_DAYS)));
+        l.put(Kind.FAILED, Keep.age(Duration.ofDays(DEFAULT_FAILED_DAYS)));
+        l.put(Kind.CANCELLED, Keep.age(Duration.ofDays(DEFAULT_FAILED_DAYS)));
         return new Retention(l, Map.of(), Duration.ofMinutes(1), DEFAULT_BATCH_SIZE,
                 Duration.ofMillis(DEFAULT_BATCH_PAUSE_MS));
     }
@@ -169,44 +169,44 @@ public final class Retention {
      * Settings added to it ({@link #finished}, {@link #queue}...) prune only what they name.
      */
     public static Retention none() {
-        Map<Kind, Limit> l = new EnumMap<>(Kind.class);
+        Map<Kind, Keep> l = new EnumMap<>(Kind.class);
         for (Kind k : Kind.values()) {
-            l.put(k, Limit.forever());
+            l.put(k, Keep.forever());
         }
         return new Retention(l, Map.of(), Duration.ofMinutes(1), DEFAULT_BATCH_SIZE,
                 Duration.ofMillis(DEFAULT_BATCH_PAUSE_MS));
     }
 
     /** A copy keeping jobs of {@code kind} in every queue (without an override) as {@code limit} says. */
-    public Retention keep(Kind kind, Limit limit) {
-        Map<Kind, Limit> l = new EnumMap<>(limits);
+    public Retention keep(Kind kind, Keep limit) {
+        Map<Kind, Keep> l = new EnumMap<>(limits);
         l.put(Objects.requireNonNull(kind, "kind"), Objects.requireNonNull(limit, "limit"));
         return new Retention(l, overrides, interval, batchSize, batchPause);
     }
 
     /** A copy keeping finished jobs as {@code limit} says. */
-    public Retention finished(Limit limit) {
+    public Retention finished(Keep limit) {
         return keep(Kind.FINISHED, limit);
     }
 
     /** A copy keeping failed jobs as {@code limit} says. */
-    public Retention failed(Limit limit) {
+    public Retention failed(Keep limit) {
         return keep(Kind.FAILED, limit);
     }
 
     /** A copy keeping cancelled jobs as {@code limit} says. */
-    public Retention cancelled(Limit limit) {
+    public Retention cancelled(Keep limit) {
         return keep(Kind.CANCELLED, limit);
     }
 
     /** A copy where queue {@code queue} (an exact name) keeps its jobs of {@code kind} as {@code limit} says. */
-    public Retention queue(String queue, Kind kind, Limit limit) {
+    public Retention queue(String queue, Kind kind, Keep limit) {
         Objects.requireNonNull(queue, "queue");
         if (queue.isEmpty()) {
             throw new IllegalArgumentException("queue must not be empty");
         }
-        Map<String, Map<Kind, Limit>> o = new TreeMap<>(overrides);
-        Map<Kind, Limit> m = new EnumMap<>(Kind.class);
+        Map<String, Map<Kind, Keep>> o = new TreeMap<>(overrides);
+        Map<Kind, Keep> m = new EnumMap<>(Kind.class);
         m.putAll(o.getOrDefault(queue, Map.of()));
         m.put(Objects.requireNonNull(kind, "kind"), Objects.requireNonNull(limit, "limit"));
         o.put(queue, m);
@@ -240,18 +240,18 @@ public final class Retention {
     }
 
     /** The limit of {@code kind} for queues without an override. */
-    public Limit limit(Kind kind) {
+    public Keep limit(Kind kind) {
         return limits.get(Objects.requireNonNull(kind, "kind"));
     }
 
     /** The limit of {@code kind} that applies to {@code queue}: its override, else the general one. */
-    public Limit limit(String queue, Kind kind) {
-        Limit l = overrides.getOrDefault(queue, Map.of()).get(kind);
+    public Keep limit(String queue, Kind kind) {
+        Keep l = overrides.getOrDefault(queue, Map.of()).get(kind);
         return l != null ? l : limit(kind);
     }
 
     /** The per-queue overrides, by queue name. */
-    public Map<String, Map<Kind, Limit>> overrides() {
+    public Map<String, Map<Kind, Keep>> overrides() {
         return overrides;
     }
 
@@ -272,8 +272,8 @@ public final class Retention {
 
     /** True if nothing is ever pruned: every limit, general and per queue, keeps forever. */
     public boolean keepsEverything() {
-        return limits.values().stream().allMatch(Limit::keepsForever)
-                && overrides.values().stream().flatMap(m -> m.values().stream()).allMatch(Limit::keepsForever);
+        return limits.values().stream().allMatch(Keep::keepsForever)
+                && overrides.values().stream().flatMap(m -> m.values().stream()).allMatch(Keep::keepsForever);
     }
 
     @Override

@@ -161,7 +161,7 @@ public final class Pruning {
 
     /** Rows of {@code queue} and {@code kind} that ended before the returned time go; null: none go. */
     private Instant cutoff(Connection c, String queue, Retention.Kind kind, Instant now) throws SQLException {
-        Retention.Limit limit = retention.limit(queue, kind);
+        Retention.Keep limit = retention.limit(queue, kind);
         Instant cutoff = limit.maxAge().map(now::minus).orElse(null);
         OptionalLong max = limit.maxCount();
         if (max.isPresent()) {
