@@ -106,7 +106,13 @@ public final class JobRunner {
                 long id = job.id();
                 ctx.onStart(() -> locker.started(id)); // a rate counts the start from the handler's call
             }
-            executor.run(ctx, task);
+            try {
+                executor.run(ctx, task);
+            } finally {
+                if (locker.limited()) {
+                    locker.ended(job.id()); // a concurrency slot goes as the handler ends, before the completion
+                }
+            }
             if (!ex.settled.compareAndSet(false, true)) {
                 return false;
             }

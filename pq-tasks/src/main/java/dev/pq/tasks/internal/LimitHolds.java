@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the locker session holds for limits: the taken jobs of limited queues (counted for
- * {@code maxRunning}) and the concurrency slot each holds. A slot is released with its job's lock,
- * in the same statement, which also notifies the job's queue (another process may be waiting for
- * that slot). Empty, and never consulted by the release path, in a worker without limits.
+ * {@code maxRunning}) and the concurrency slot each holds. A slot is released as soon as its job's
+ * handler returns (or with its job's lock, whichever comes first), in a statement that also
+ * notifies the job's queue (another process may be waiting for that slot). Empty, and never consulted by the release path, in a worker without limits.
  */
 final class LimitHolds {
     private static final Logger log = LoggerFactory.getLogger(LimitHolds.class);
@@ -32,6 +32,8 @@ final class LimitHolds {
     /** The rate grant of each buffered job of a rate-limited queue, until it starts. */
     private final Map<Long, Map.Entry<String, LimitsDb.Grant>> grantOf = new ConcurrentHashMap<>();
     private final dev.pq.internal.Engine engine;
+    /** Jobs whose handlers returned (worker threads add, the locker thread takes): their slots go first. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Long> ended = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     LimitHolds(TasksDb db) {
         this.db = new LimitsDb(db);
@@ -62,6 +64,46 @@ final class LimitHolds {
 
     LimitsDb db() {
         return db;
+    }
+
+    /**
+     * Job {@code id}'s handler returned or threw (on its worker thread): it no longer runs, so its
+     * slot is released now, before its completion commits (the job's lock stays until then). True if
+     * it held a slot (the locker is then to be woken).
+     */
+    boolean ended(long id) {
+        if (!slotOf.containsKey(id)) {
+            return false;
+        }
+        ended.add(id);
+        return true;
+    }
+
+    boolean hasEnded() {
+        return !ended.isEmpty();
+    }
+
+    /** Releases the slots of jobs whose handlers ended (locker thread), telling their queues. */
+    void releaseEnded(Connection c) throws SQLException {
+        if (ended.isEmpty()) {
+            return;
+        }
+        List<Integer> slots = new ArrayList<>();
+        Set<String> queues = new LinkedHashSet<>();
+        for (Long id; (id = ended.poll()) != null; ) {
+            Integer s = slotOf.remove(id);
+            if (s != null && slotsHeld.remove(s)) {
+                slots.add(s);
+                String q = queueOf.get(id);
+                if (q != null) {
+                    queues.add(q);
+                }
+            }
+        }
+        if (!slots.isEmpty()) {
+            released.set(true);
+            db.unlock(c, List.of(), slots, queues);
+        }
     }
 
     /** A job of a limited queue was locked, with {@code slot} (or null). */

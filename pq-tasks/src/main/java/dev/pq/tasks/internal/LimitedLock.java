@@ -13,10 +13,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One lock round of a worker whose queue list holds limited queues: rate grants first (up to the
- * threads free now), then {@link LimitsSql#lockLimited} over the whole list, then the re-check.
- * Jobs of limited queues are locked only for threads free now (no buffering ahead), so they hold
- * no slot or grant while they wait. Unused grants are given back at once.
+ * One lock round of a worker whose queue list holds limited queues: rate grants first (up to what
+ * the round may lock), then {@link LimitsSql#lockLimited} over the whole list, then the re-check.
+ * Jobs of concurrency-limited queues (and of queues with a per-process cap) are locked only for
+ * threads free now (no buffering ahead), so they hold no slot while they wait; jobs of a queue with
+ * only a rate are buffered like any other, their grants stamped again as they start. Unused grants
+ * are given back at once.
  */
 final class LimitedLock {
     /** What a round did: jobs buffered; more lockable now; more once a thread frees; nanos until a rate frees (or -1). */
@@ -62,12 +64,15 @@ final class LimitedLock {
             if (rate != null) {
                 Integer b = rateBudget.get(rate.name());
                 if (b == null) {
-                    List<LimitsDb.Grant> got = startNow == 0 ? List.of() : grant(c, rate, startNow);
+                    // as many as this round may lock: the threads free now, or the buffer's room too
+                    // when the queue buffers (its grant is stamped again at the start)
+                    int want = on.startsNow() ? startNow : capacity;
+                    List<LimitsDb.Grant> got = want == 0 ? List.of() : grant(c, rate, want);
                     grants.put(rate.name(), got);
                     budgets.add(got.size());
                     b = budgets.size();
                     rateBudget.put(rate.name(), b);
-                    if (startNow > 0 && got.size() < startNow) {
+                    if (want > 0 && got.size() < want) {
                         long micros = micros(rate);
                         double s = holds.db().untilFree(c, rate.name(), rate.maxStarts(), micros);
                         long nanos = Math.max(100_000L, (long) (s * 1e9)); // at least 0.1 ms: no spin

@@ -15,9 +15,13 @@ import java.util.Objects;
 public final class Limits {
     /** What limits one queue. */
     public record OnQueue(Limit concurrency, Limit rate, int maxRunning) {
-        /** True if jobs of the queue may only be taken for a thread free now (no buffering ahead). */
+        /**
+         * True if jobs of the queue may only be taken for a thread free now (no buffering ahead). A
+         * rate alone buffers: a buffered job's grant is stamped again when it starts, so the window
+         * still bounds starts (a grant waiting in the buffer only makes the rate stricter).
+         */
         boolean startsNow() {
-            return rate != null || maxRunning > 0 || (concurrency != null && concurrency.task() == null);
+            return maxRunning > 0 || (concurrency != null && concurrency.task() == null);
         }
     }
 

@@ -139,6 +139,13 @@ public final class Locker implements Service {
         return limited != null;
     }
 
+    /** A job's handler returned or threw: with a concurrency limit its slot is released now. */
+    public void ended(long id) {
+        if (limited != null && session.limits.ended(id)) {
+            wakeup.wake(false);
+        }
+    }
+
     /** A job starts on its thread now (with limits: a rate counts its start from this moment). */
     public void started(long id) {
         if (limited != null) {

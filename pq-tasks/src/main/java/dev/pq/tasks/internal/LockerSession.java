@@ -64,7 +64,7 @@ final class LockerSession implements AutoCloseable {
     }
 
     boolean hasPending() {
-        return !releases.isEmpty() || !givebacks.isEmpty() || suspected;
+        return !releases.isEmpty() || !givebacks.isEmpty() || suspected || limits.hasEnded();
     }
 
     void release(Collection<Long> ids) {
@@ -159,6 +159,7 @@ final class LockerSession implements AutoCloseable {
 
     /** Sends the releases and give-backs handed over since the last call. */
     void releasePending() throws SQLException {
+        limits.releaseEnded(connection);
         if (!releases.isEmpty()) {
             List<Long> ids = new ArrayList<>();
             for (Long id; (id = releases.poll()) != null; ) {
