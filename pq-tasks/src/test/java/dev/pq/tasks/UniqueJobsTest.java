@@ -252,6 +252,26 @@ class UniqueJobsTest extends TasksTestBase {
     }
 
     @Test
+    void aBulkOfOneTaskWithTheSameOptionsKeepsItsOrderAndOptions() {
+        Bulk bulk = tasks.bulk();
+        Billing b = bulk.client(Billing.class, Enqueue.options().priority(7).scheduleAt("1h"));
+        for (int i = 0; i < 50; i++) {
+            b.plain(i);
+        }
+        List<Enqueued> out = bulk.enqueue();
+        assertEquals(50, out.size());
+        for (int i = 0; i < 50; i++) {
+            var r = row(out.get(i).id());
+            assertEquals("[" + i + "]", r.get("data").toString());
+            assertEquals(7, ((Number) r.get("priority")).intValue());
+            assertEquals("billing.plain", r.get("task"));
+            assertNotEquals(null, r.get("schedule_at"));
+            assertFalse(out.get(i).duplicate());
+        }
+        assertEquals(50, Set.copyOf(out).size());
+    }
+
+    @Test
     void aBulkEnqueueInATransactionCommitsAndRollsBackWithIt() throws Exception {
         try (Connection c = TestDatabase.connect()) {
             c.setAutoCommit(false);

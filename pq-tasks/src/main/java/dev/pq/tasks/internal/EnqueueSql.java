@@ -12,6 +12,7 @@ public final class EnqueueSql {
     public final String enqueuePeriod;
     public final String enqueueBulk;
     public final String enqueueBulkPlain;
+    public final String enqueueBulkSame;
     public final String uniqueHolder;
     public final String uniqueHolders;
     public final String periodHolder;
@@ -85,6 +86,15 @@ public final class EnqueueSql {
                   RETURNING id, queue),
                 nq AS (SELECT DISTINCT queue FROM job)
                 SELECT array_agg(id ORDER BY id), NULL, (SELECT count(pg_notify(?, queue)) FROM nq) FROM job""");
+        // Many calls of one task with the same options and no key or group (Que's bulk_enqueue):
+        // pq-core's putAll shape, the arguments the only array.
+        enqueueBulkSame = core.named("enqueueBulkSame", """
+                WITH job AS (
+                  INSERT INTO {table} (queue, priority, task, data, schedule_at, expected_at)
+                  SELECT ?, ?, ?, CAST(d AS jsonb), {when}, {when} FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS u(d, n)
+                  ORDER BY n
+                  RETURNING id)
+                SELECT (SELECT array_agg(id ORDER BY id) FROM job), pg_notify(?, ?)""");
         // A job unique while it waits leaves the key when its run starts; the run then requires the
         // row version this writes.
         startUnique = core.named("startUnique", """

@@ -200,6 +200,9 @@ public final class Enqueuer {
     }
 
     private List<Enqueued> insertMany(Connection c, List<Row> rows) throws SQLException {
+        if (alike(rows)) {
+            return insertAlike(c, rows);
+        }
         int n = rows.size();
         Object[] q = new Object[n], p = new Object[n], t = new Object[n], d = new Object[n], sa = new Object[n],
                 si = new Object[n], ea = new Object[n], ei = new Object[n], g = new Object[n], k = new Object[n],
@@ -273,6 +276,46 @@ public final class Enqueuer {
             }
         }
         return out;
+    }
+
+    /** True if the rows differ only in their arguments (one task, queue, priority and times; no key, no group). */
+    private static boolean alike(List<Row> rows) {
+        Row first = rows.get(0);
+        for (Row r : rows) {
+            if (r.uniqueKey() != null || r.group() != null || !r.queue().equals(first.queue())
+                    || r.priority() != first.priority() || !Objects.equals(r.task(), first.task())
+                    || !r.schedule().equals(first.schedule()) || !r.expected().equals(first.expected())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<Enqueued> insertAlike(Connection c, List<Row> rows) throws SQLException {
+        Row first = rows.get(0);
+        Object[] d = new Object[rows.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = rows.get(i).json();
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.enqueueBulkSame)) {
+            ps.setString(1, first.queue());
+            ps.setInt(2, first.priority());
+            ps.setString(3, first.task());
+            Engine.bindWhen(ps, 4, first.schedule());
+            Engine.bindWhen(ps, 6, first.expected());
+            ps.setArray(8, c.createArrayOf("text", d));
+            ps.setString(9, engine.sql().channel);
+            ps.setString(10, first.queue());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Long[] ids = (Long[]) rs.getArray(1).getArray();
+                List<Enqueued> out = new ArrayList<>(ids.length);
+                for (Long id : ids) {
+                    out.add(Enqueued.created(id));
+                }
+                return out;
+            }
+        }
     }
 
     private Map<String, Long> holders(Connection c, Set<String> keys) throws SQLException {
