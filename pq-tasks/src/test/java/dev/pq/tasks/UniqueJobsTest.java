@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pq.testing.TestDatabase;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,6 +65,12 @@ class UniqueJobsTest extends TasksTestBase {
     }
 
     private final BillingStub impl = new BillingStub();
+    private final Children children = new Children();
+
+    @org.junit.jupiter.api.AfterEach
+    void killChildren() {
+        children.close();
+    }
 
     private long pending(String key) {
         return count("SELECT count(*) FROM " + table() + " WHERE unique_key = ? AND finished_at IS NULL AND failed_at IS NULL",
@@ -294,27 +297,24 @@ class UniqueJobsTest extends TasksTestBase {
     @Test
     void eightThreadsInTwoProcessesEnqueueingOneKeyLeaveExactlyOneJob() throws Exception {
         List<Process> ps = new ArrayList<>();
-        List<Path> logs = new ArrayList<>();
         for (int p = 0; p < 2; p++) {
-            Path log = Files.createTempFile("pq-unique-", ".log");
-            logs.add(log);
-            ps.add(ChildJvm.start(UniqueEnqueuer.class, log, TestDatabase.url(), schema, "hot:1", "4", "1000"));
+            ps.add(children.startMain(UniqueEnqueuer.class, "unique" + p, TestDatabase.url(), schema, "hot:1", "4", "1000"));
         }
         // this process races too, with a held key's holder finishing under it
-        Set<Long> mine = new TreeSet<>();
+        Set<Long> all = new TreeSet<>();
         for (int i = 0; i < 300; i++) {
-            mine.add(tasks.client(UniqueEnqueuer.Ping.class, Enqueue.options().uniqueKey("hot:1")).ping(i).id());
+            all.add(tasks.client(UniqueEnqueuer.Ping.class, Enqueue.options().uniqueKey("hot:1")).ping(i).id());
         }
-        Set<Long> all = new TreeSet<>(mine);
         for (int p = 0; p < 2; p++) {
             assertTrue(ps.get(p).waitFor(100, TimeUnit.SECONDS), "child " + p + " did not finish");
-            String out = Files.readString(logs.get(p));
-            assertEquals(0, ps.get(p).exitValue(), out);
-            String ids = out.lines().filter(l -> l.startsWith("IDS ")).findFirst().orElseThrow().substring(4);
-            for (String id : ids.split(",")) {
+            assertEquals(0, ps.get(p).exitValue(), children.output());
+        }
+        List<String> reports = children.output().lines().filter(l -> l.startsWith("IDS ")).toList();
+        assertEquals(2, reports.size(), children.output());
+        for (String r : reports) {
+            for (String id : r.substring(4).split(",")) {
                 all.add(Long.parseLong(id));
             }
-            Files.deleteIfExists(logs.get(p));
         }
         assertEquals(1, pending("hot:1"), "exactly one job holds the key");
         assertEquals(1, all.size(), "every committed enqueue returned that one job: " + all);
