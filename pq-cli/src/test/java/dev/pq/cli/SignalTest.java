@@ -115,7 +115,12 @@ class SignalTest extends PgTest {
             tasks.enqueue(TestSetup.Sleep.class, 1_500L);
             awaitLog(log, "sleep job", p);
             kill("HUP", p);
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the worker did not exit after HUP");
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                kill("QUIT", p); // a thread dump to its stdout, to say where it hangs
+                p.waitFor(2, TimeUnit.SECONDS);
+                throw new AssertionError("the worker did not exit after HUP:\n" + Files.readString(log)
+                        + "\n--- stdout (thread dump):\n" + Files.readString(dir.resolve("stdout.log")));
+            }
             String err = Files.readString(log);
             assertEquals(0, p.exitValue(), err);
             assertTrue(err.contains("HUP received: finishing the running jobs (1)"), err);
