@@ -54,7 +54,13 @@ final class WorkerSignals {
 
     private void handle(String name, Runnable action) {
         try {
-            Signal.handle(new Signal(name), sig -> action.run());
+            sun.misc.SignalHandler before = Signal.handle(new Signal(name), sig -> action.run());
+            if (before == sun.misc.SignalHandler.SIG_IGN) {
+                // the JVM keeps a signal ignored at its start (nohup does that to HUP): say so, not pretend
+                log.warn("signal {} was ignored when this process started (nohup?): it does nothing here; "
+                        + "TERM stops the worker gracefully", name);
+                return;
+            }
             installed.add(name);
         } catch (IllegalArgumentException e) {
             log.debug("signal {} not available here: {}", name, e.getMessage());

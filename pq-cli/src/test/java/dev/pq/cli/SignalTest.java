@@ -52,6 +52,20 @@ class SignalTest extends PgTest {
         }
     }
 
+    /** True if SIGHUP is ignored in this process (its SigIgn mask), as under nohup; children inherit that. */
+    private static boolean hupIgnored() throws Exception {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.exists(status)) {
+            return false;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("SigIgn:")) {
+                return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 1L) != 0; // bit 0: signal 1, HUP
+            }
+        }
+        return false;
+    }
+
     private static void kill(String signal, Process p) throws Exception {
         Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
         assertEquals(0, k.waitFor(), "kill -" + signal);
@@ -107,6 +121,7 @@ class SignalTest extends PgTest {
     @Test
     void hup_letsTheRunningJobFinishWhateverItTakes_thenExitsZero(@TempDir Path dir) throws Exception {
         Assumptions.assumeFalse(System.getProperty("os.name").startsWith("Windows"), "signals need a POSIX system");
+        Assumptions.assumeFalse(hupIgnored(), "this JVM was started with SIGHUP ignored (nohup): so is the child's");
         Tasks tasks = TestSetup.register(Tasks.create(pq));
         Path log = dir.resolve("stderr.log");
         Process p = child(dir, log);
