@@ -165,7 +165,12 @@ class GetTest extends PgTest {
         String app = "pq_200_" + System.nanoTime();
         try (PQ p = builder().url(TestDatabase.url("ApplicationName=" + app)).poolSize(poolSize).build()) {
             Queue<Object> q = p.queue("crowd");
-            ExecutorService pool = Executors.newFixedThreadPool(waiters);
+            List<Thread> threads = java.util.Collections.synchronizedList(new ArrayList<>());
+            ExecutorService pool = Executors.newFixedThreadPool(waiters, r -> {
+                Thread t = new Thread(r);
+                threads.add(t);
+                return t;
+            });
             try {
                 CountDownLatch started = new CountDownLatch(waiters);
                 List<Future<Optional<Job<Object>>>> getters = new ArrayList<>();
@@ -176,7 +181,8 @@ class GetTest extends PgTest {
                     }));
                 }
                 assertTrue(started.await(30, TimeUnit.SECONDS));
-                Thread.sleep(2000); // let every thread reach its wait
+                await("every getter blocked in its wait", Duration.ofSeconds(60), () -> threads.size() == waiters
+                        && List.copyOf(threads).stream().allMatch(GetTest::blocked));
                 long done = getters.stream().filter(Future::isDone).count();
                 assertEquals(0, done, "nobody returns from an empty queue");
 
@@ -269,5 +275,11 @@ class GetTest extends PgTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** True while {@code t} waits (a signal read from the thread, not a sleep). */
+    static boolean blocked(Thread t) {
+        Thread.State st = t.getState();
+        return st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING;
     }
 }

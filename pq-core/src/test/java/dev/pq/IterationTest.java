@@ -150,7 +150,7 @@ class IterationTest extends PgTest {
             }
         });
         eater.start();
-        Thread.sleep(1000); // it took the job and waits for the next
+        await("it took the job and waits for the next", () -> count.get() == 1 && GetTest.blocked(eater));
         pq.close();
         eater.join(15_000);
         assertFalse(eater.isAlive(), "the iteration did not end");

@@ -158,9 +158,16 @@ class OrderingTest extends PgTest {
         try (PQ slow = builder().poolSize(4).pollInterval(Duration.ofSeconds(30)).build()) {
             Queue<Object> q = slow.queue("apples");
             q.put("in ten seconds", Duration.ofSeconds(10));
-            CompletableFuture<Job<Object>> getter = CompletableFuture.supplyAsync(
-                    () -> q.get(Duration.ofSeconds(20)).orElse(null));
-            Thread.sleep(500); // the getter is waiting for the 10 s job
+            CompletableFuture<Job<Object>> getter = new CompletableFuture<>();
+            Thread getting = new Thread(() -> {
+                try {
+                    getter.complete(q.get(Duration.ofSeconds(20)).orElse(null));
+                } catch (Throwable t) {
+                    getter.completeExceptionally(t);
+                }
+            });
+            getting.start();
+            await("the getter is waiting for the 10 s job", () -> GetTest.blocked(getting));
             q.put("in one second", Duration.ofMillis(1500)); // its notification makes the getter look again
             Job<Object> job = getter.get(30, TimeUnit.SECONDS);
             Instant returned = Instant.now();
