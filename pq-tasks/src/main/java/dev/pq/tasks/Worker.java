@@ -161,6 +161,13 @@ public final class Worker implements AutoCloseable {
         return parts.runner.failed();
     }
 
+    /** Its state now, read from memory (no database round trip): for health checks. */
+    public WorkerHealth health() {
+        WorkerHealth.State s = closed.get() ? WorkerHealth.State.STOPPED
+                : started.get() ? WorkerHealth.State.RUNNING : WorkerHealth.State.NEW;
+        return parts.health(id, s, engine.listener().listening(), cfg.workerCount());
+    }
+
     /**
      * Waits until the queues have no ready job and nothing is running here (Resque's
      * {@code INTERVAL=0}); true if that happened within {@code timeout}.
@@ -171,7 +178,7 @@ public final class Worker implements AutoCloseable {
         while (System.nanoTime() - deadline < 0) {
             parts.locker.wake(true);
             Thread.sleep(50);
-            if (parts.locker.drained() && parts.runner.idle() && parts.buffer.size() == 0 && parts.completer.idle()) {
+            if (parts.quiet()) {
                 if (++quiet >= 3) {
                     return true;
                 }

@@ -3,6 +3,7 @@ package dev.pq.tasks.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pq.internal.Service;
 import dev.pq.tasks.JobListener;
+import dev.pq.tasks.WorkerHealth;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -51,5 +52,16 @@ public final class WorkerParts {
         // cancels first: it listens on the control channel the locker's start opens
         this.services = List.of(new Cancels(db.engine().listener(), runner), completer, threads, locker, heartbeat,
                 watchdog, pruner);
+    }
+
+    /** Nothing ready in its queues, nothing running, buffered or left to complete. */
+    public boolean quiet() {
+        return locker.drained() && runner.idle() && buffer.size() == 0 && completer.idle();
+    }
+
+    /** The worker's state as these parts know it. */
+    public WorkerHealth health(String id, WorkerHealth.State state, boolean listening, int workerCount) {
+        return new WorkerHealth(id, state, locker.backendPid() != null, listening, runner.running().size(),
+                buffer.size(), workerCount, runner.processed(), runner.failed());
     }
 }
