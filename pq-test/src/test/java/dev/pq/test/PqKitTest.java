@@ -231,6 +231,26 @@ class PqKitTest {
     }
 
     @Test
+    void advance_endsAUniquePeriod_butLeavesTheDatabaseClock(PqKit kit, Tasks tasks) throws Exception {
+        Enqueue hourly = Enqueue.options().uniqueKey("report").uniqueFor(Duration.ofHours(1));
+        tasks.client(Mail.class, hourly).send("r@x", 1);
+        tasks.client(Mail.class, hourly).send("r@x", 2);
+        assertTrue(tasks.lastEnqueued().duplicate(), "within the hour: a duplicate");
+
+        kit.advance(Duration.ofMinutes(61));
+        tasks.client(Mail.class, hourly).send("r@x", 3);
+        assertFalse(tasks.lastEnqueued().duplicate(), "the hour has passed for the claim");
+        kit.assertEnqueued("Mail.send", "r@x", 3);
+        try (Connection c = java.sql.DriverManager.getConnection(url(kit));
+             PreparedStatement ps = c.prepareStatement("SELECT abs(extract(epoch FROM now() - ?)) < 60")) {
+            ps.setObject(1, java.time.OffsetDateTime.now());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next() && rs.getBoolean(1), "the database's now() did not move");
+            }
+        }
+    }
+
+    @Test
     void drain_withScheduled_runsTheJobsScheduledForLater(PqKit kit, Tasks tasks) {
         MailImpl impl = new MailImpl();
         tasks.register(Mail.class, impl);
