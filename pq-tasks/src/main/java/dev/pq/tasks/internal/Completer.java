@@ -44,6 +44,8 @@ public final class Completer implements Service {
     private final LinkedBlockingQueue<Done> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile int inFlight;
+    /** Completes on the submitting thread (a drain, which has no completer thread). */
+    private final boolean inline;
     private final java.util.concurrent.atomic.AtomicLong lostRaces = new java.util.concurrent.atomic.AtomicLong();
 
     /**
@@ -51,6 +53,16 @@ public final class Completer implements Service {
      * @param rescheduled called after jobs were rescheduled (RETRY), so their due time is noticed
      */
     public Completer(TasksDb db, Consumer<List<Long>> release, Runnable rescheduled, String name) {
+        this(db, release, rescheduled, name, false);
+    }
+
+    /** A completer that completes each job as it is handed over, on that thread (never started). */
+    public static Completer inline(TasksDb db, Consumer<List<Long>> release) {
+        return new Completer(db, release, () -> { }, "pq-drain-completer", true);
+    }
+
+    private Completer(TasksDb db, Consumer<List<Long>> release, Runnable rescheduled, String name, boolean inline) {
+        this.inline = inline;
         this.engine = db.engine();
         this.db = db;
         this.release = release;
@@ -66,6 +78,10 @@ public final class Completer implements Service {
 
     /** Hands over a finished job. */
     public void submit(Done done) {
+        if (inline) {
+            flush(new ArrayList<>(List.of(done)));
+            return;
+        }
         queue.add(done);
     }
 

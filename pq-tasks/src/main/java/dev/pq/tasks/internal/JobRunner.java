@@ -36,7 +36,7 @@ public final class JobRunner {
     private final Enqueuer keys;
     private final Executor executor;
     private final Completer completer;
-    private final Locker locker;
+    private final JobLocks locker;
     private final PickupCheck pickup;
     private final Clock clock;
     private final Collection<JobListener> listeners;
@@ -48,7 +48,7 @@ public final class JobRunner {
     private final ConnectionLoss connectionLoss = new ConnectionLoss();
     private final StatsSeries series;
 
-    public JobRunner(TasksDb db, Executor executor, Completer completer, Locker locker, PickupCheck pickup, Clock clock,
+    public JobRunner(TasksDb db, Executor executor, Completer completer, JobLocks locker, PickupCheck pickup, Clock clock,
                      Collection<JobListener> listeners, WorkerConfig settings, StatsSeries series) {
         this.series = series;
         this.engine = db.engine();

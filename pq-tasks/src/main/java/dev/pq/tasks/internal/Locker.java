@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * session's locks are gone but the jobs still run here, so they stay excluded from locking and are
  * locked again once reconnected.
  */
-public final class Locker implements Service {
+public final class Locker implements Service, JobLocks {
     private static final Logger log = LoggerFactory.getLogger(Locker.class);
     /** Back-off while every ready candidate is locked by other workers (they may die or give back). */
     private static final long CONTENDED_MIN_NANOS = 2_000_000L;

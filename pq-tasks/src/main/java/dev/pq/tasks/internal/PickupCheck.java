@@ -25,9 +25,9 @@ public final class PickupCheck {
     private final Engine engine;
     private final TasksDb db;
     private final Buffer buffer;
-    private final Locker locker;
+    private final JobLocks locker;
 
-    public PickupCheck(TasksDb db, Buffer buffer, Locker locker) {
+    public PickupCheck(TasksDb db, Buffer buffer, JobLocks locker) {
         this.engine = db.engine();
         this.db = db;
         this.buffer = buffer;
