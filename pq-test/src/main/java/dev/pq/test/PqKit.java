@@ -42,7 +42,9 @@ import java.util.Objects;
  * yet due, and every live unique period, becomes due that much earlier. Nothing else moves: not
  * the database's {@code now()}, not {@code Tasks.clock()} (the system clock, so a retry's backoff
  * is counted from the real time the database compares it with), not failed or finished jobs'
- * timestamps, not cron schedules of pq-scheduler.
+ * timestamps, not cron schedules of pq-scheduler. A clock set with {@code
+ * PqExtension.builder().tasks(b -> b.clock(c))} is what retries are counted from: keep it near the
+ * real time, or retries come due at once (a clock behind) or far too late (a clock ahead).
  */
 public final class PqKit {
     private static final int PAGE = 500;
