@@ -31,6 +31,7 @@ public final class BenchMain {
         all.addAll(WorkerScenarios.all());
         all.addAll(DeepScenarios.all());
         all.addAll(JavaPeers.all());
+        all.addAll(QuartzPeer.all());
         return all;
     }
 

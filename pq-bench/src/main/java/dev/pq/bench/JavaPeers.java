@@ -28,7 +28,7 @@ import org.jobrunr.utils.mapper.jackson.JacksonJsonMapper;
  * The Java peers, on databases of their own on the same server: db-scheduler (one-time tasks,
  * lock-and-fetch polling, immediate execution) and JobRunr (PostgreSQL storage, 16 workers, its
  * shortest poll interval of 5 s). Each: schedule N one by one, schedule N in batches, execute N
- * pre-scheduled no-op jobs.
+ * pre-scheduled no-op jobs. Quartz, in the same shape, is {@link QuartzPeer}.
  */
 final class JavaPeers {
     private JavaPeers() {
@@ -209,10 +209,6 @@ final class JavaPeers {
         }
     }
 
-    static String jobrunrDatabase(BenchDb db) throws Exception {
-        return db.database("pq_bench_jobrunr");
-    }
-
     static PostgresStorageProvider storage(HikariDataSource ds) {
         PostgresStorageProvider sp = new PostgresStorageProvider(ds);
         sp.setJobMapper(new JobMapper(new JacksonJsonMapper()));
@@ -236,7 +232,7 @@ final class JavaPeers {
 
         @Override
         public void setUp(BenchDb db) throws Exception {
-            ds = pool(jobrunrDatabase(db), threads() + 2);
+            ds = pool(db.database("pq_bench_jobrunr"), threads() + 2);
             sp = storage(ds);
             scheduler = new JobScheduler(sp);
         }
@@ -290,7 +286,7 @@ final class JavaPeers {
         return new FixedWork("peer.jobrunr.execute.t" + threads, String.format("JobRunr executes %,d no-op jobs (steady)", executeJobs()), threads) {
             @Override
             Run drain(BenchDb db, int n) throws Exception {
-                try (HikariDataSource ds = pool(jobrunrDatabase(db), threads + 6)) {
+                try (HikariDataSource ds = pool(db.database("pq_bench_jobrunr"), threads + 6)) {
                     PostgresStorageProvider sp = storage(ds);
                     jobrunrClean(ds);
                     JobScheduler scheduler = new JobScheduler(sp);

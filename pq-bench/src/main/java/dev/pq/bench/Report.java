@@ -50,11 +50,16 @@ final class Report {
             new Ratio("putAll 1,000 / graphile-worker addJobs", "pq.putAll1000.t1", "peer.graphile.addJobs1000.t1"),
             new Ratio("putAll 1,000 / pg-boss insert", "pq.putAll1000.t1", "peer.pgboss.insert1000.t1"),
             new Ratio("putAll 1,000 / db-scheduler scheduleBatch", "pq.putAll1000.t1", "peer.dbscheduler.batch1000.t1"),
+            new Ratio("put, 1 thread / Quartz scheduleJob", "pq.put.t1", "peer.quartz.schedule.t1"),
             new Ratio("putAll 1,000 / JobRunr enqueue(Stream)", "pq.putAll1000.t1", "peer.jobrunr.stream1000.t1"),
+            new Ratio("putAll 1,000 / Quartz scheduleJobs", "pq.putAll1000.t1", "peer.quartz.batch1000.t1"),
             new Ratio("drain (best) / graphile-worker batched, c4", "pq.drain.best", "peer.graphile.process.t4"),
             new Ratio("drain (best) / pg-boss batchSize 100, c4", "pq.drain.best", "peer.pgboss.process.t4"),
             new Ratio("drain, 16 thr / db-scheduler execute, 16 thr", "pq.drain.t16", "peer.dbscheduler.execute.t16"),
             new Ratio("drain, 16 thr / JobRunr execute, 16 workers", "pq.drain.t16", "peer.jobrunr.execute.t16"),
+            new Ratio("drain, 16 thr / Quartz execute, 16 thr, clustered", "pq.drain.t16", "peer.quartz.execute.t16"),
+            new Ratio("drain, 16 thr / Quartz execute, 16 thr, not clustered", "pq.drain.t16",
+                    "peer.quartz.execute.local.t16"),
             new Ratio("latency p50 / graphile-worker (lower is better)", "pq.latency.worker", "peer.graphile.latency"),
             new Ratio("latency p50 / pg-boss (lower is better)", "pq.latency.worker", "peer.pgboss.latency"));
 
@@ -232,7 +237,7 @@ final class Report {
                 get.apply("peer.graphile.addJobs1000.t1"), 2.0);
         Result bestPeer = null;
         for (String id : new String[] {"peer.graphile.process.t4", "peer.pgboss.process.t4", "peer.dbscheduler.execute.t16",
-                "peer.jobrunr.execute.t16"}) {
+                "peer.jobrunr.execute.t16", "peer.quartz.execute.t16", "peer.quartz.execute.local.t16"}) {
             Result r = get.apply(id);
             if (r != null && (bestPeer == null || r.median() > bestPeer.median())) {
                 bestPeer = r;
