@@ -6,4 +6,8 @@ import dev.pq.tasks.Task;
 public interface Emails {
     @Task(queue = "emails")
     void confirm(long orderId);
+
+    /** Waits for {@link Sent#GATE} before it records its email (shutdown tests). */
+    @Task(queue = "emails")
+    void held(long orderId);
 }

@@ -17,4 +17,20 @@ public class EmailsImpl implements Emails {
         jdbc.update("insert into emails(order_id, kind) values (?, 'confirmation')", orderId);
         Sent.RAN.add("email:" + orderId);
     }
+
+    @Override
+    public void held(long orderId) {
+        Sent.RAN.add("held-start:" + orderId);
+        try {
+            if (!Sent.gate.await(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the gate was never opened");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            Sent.RAN.add("held-interrupted:" + orderId);
+            return;
+        }
+        jdbc.update("insert into emails(order_id, kind) values (?, 'held')", orderId);
+        Sent.RAN.add("held-done:" + orderId);
+    }
 }
