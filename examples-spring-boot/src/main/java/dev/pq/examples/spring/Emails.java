@@ -2,12 +2,8 @@ package dev.pq.examples.spring;
 
 import dev.pq.tasks.Task;
 
-/**
- * The shop's email task. {@link EmailSender} implements it (the worker runs that); the order
- * service gets its client with {@code @TaskClient}, whose calls enqueue jobs.
- */
+/** The shop's email task: enqueued with the order, run by the worker in the same application. */
 public interface Emails {
-    /** Sends the confirmation email of an order. */
-    @Task(queue = "emails", maxRetries = 5)
-    void confirmation(long orderId);
+    @Task(queue = "emails", maxRetries = 5, retryIn = "10s")
+    void orderConfirmation(long orderId, String to);
 }

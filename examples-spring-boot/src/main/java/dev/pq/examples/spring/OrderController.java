@@ -2,37 +2,41 @@ package dev.pq.examples.spring;
 
 import java.util.Map;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code POST /orders {"item":"widget","quantity":2}} places an order; {@code GET /orders/{id}} shows it. */
+/** {@code POST /orders {"item": "...", "email": "..."}} and {@code GET /orders/{id}}. */
 @RestController
 public class OrderController {
-    private final Orders orders;
+    /** The body of a new order. */
+    public record NewOrder(String item, String email) {
+    }
 
-    public OrderController(Orders orders) {
+    private final OrderService orders;
+
+    public OrderController(OrderService orders) {
         this.orders = orders;
     }
 
-    /** The body of {@code POST /orders}. */
-    public record NewOrder(String item, int quantity) {
-    }
-
     @PostMapping("/orders")
-    public ResponseEntity<Map<String, Object>> place(@RequestBody NewOrder order) {
-        if (order.item() == null || order.item().isBlank() || order.quantity() < 1) {
-            return ResponseEntity.badRequest().body(Map.of("error", "item and a quantity >= 1 are required"));
-        }
-        long id = orders.place(order.item(), order.quantity());
-        return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("id", id, "item", order.item(), "quantity", order.quantity()));
+    @ResponseStatus(HttpStatus.CREATED)
+    public Map<String, Object> place(@RequestBody NewOrder order) {
+        return Map.of("id", orders.place(order.item(), order.email()));
     }
 
     @GetMapping("/orders/{id}")
-    public ResponseEntity<Map<String, Object>> get(@PathVariable long id) {
-        return ResponseEntity.of(orders.find(id));
+    public Map<String, Object> get(@PathVariable("id") long id) {
+        return Map.of("id", id, "emailSent", orders.emailSent(id));
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    @ResponseStatus(HttpStatus.BAD_REQUEST)
+    public Map<String, Object> invalid(IllegalArgumentException e) {
+        return Map.of("error", e.getMessage());
     }
 }
