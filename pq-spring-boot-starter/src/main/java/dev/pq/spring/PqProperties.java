@@ -19,8 +19,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class PqProperties {
     /** The queue table's name. */
     private String table = "queue";
-    /** The schema of the queue table; unset: the connection's search_path (normally public). */
-    private String schema;
+    /** The schema of the queue table. */
+    private String schema = "public";
     /** Creates or upgrades pq's tables when the application starts (safe from many instances at once). */
     private boolean migrateOnStart = true;
     private final Worker worker = new Worker();
