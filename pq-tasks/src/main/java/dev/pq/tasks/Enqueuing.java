@@ -12,6 +12,7 @@ import dev.pq.tasks.internal.LockedJob;
 import dev.pq.tasks.internal.TaskDef;
 import dev.pq.tasks.internal.TasksDb;
 import dev.pq.tasks.internal.UniqueSpec;
+import dev.pq.tasks.spi.AmbientTransaction;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -37,9 +38,10 @@ final class Enqueuing {
     private final boolean inline;
     private final List<JobListener> listeners;
     private final Executor inlineExecutor;
+    private final AmbientTransaction ambient;
 
     Enqueuing(PQ pq, TasksDb db, ObjectMapper mapper, Clock clock, boolean inline, List<JobListener> listeners,
-              Executor inlineExecutor) {
+              Executor inlineExecutor, AmbientTransaction ambient) {
         this.pq = pq;
         this.writer = new Enqueuer(db);
         this.mapper = mapper;
@@ -47,6 +49,7 @@ final class Enqueuing {
         this.inline = inline;
         this.listeners = listeners;
         this.inlineExecutor = inlineExecutor;
+        this.ambient = ambient;
     }
 
     /** The last enqueue of the calling thread, or null. */
@@ -59,21 +62,24 @@ final class Enqueuing {
         Enqueuer.Row row = row(call);
         before(row);
         Enqueued done;
-        Connection given = call.options().connection();
-        if (inline && !inFuture(row.schedule())) {
-            done = Enqueued.created(0);
-            runInline(call.def(), row, given);
-        } else {
-            try {
-                if (given != null) {
-                    done = writer.one(given, row);
-                } else {
-                    try (Connection c = Internals.engine(pq).acquire()) {
-                        done = writer.one(c, row);
-                    }
+        Connection joined = call.options().connection() == null ? ambient.current() : null;
+        Connection given = joined != null ? joined : call.options().connection();
+        try {
+            if (inline && !inFuture(row.schedule())) {
+                done = Enqueued.created(0);
+                runInline(call.def(), row, given);
+            } else if (given != null) {
+                done = writer.one(given, row);
+            } else {
+                try (Connection c = Internals.engine(pq).acquire()) {
+                    done = writer.one(c, row);
                 }
-            } catch (SQLException e) {
-                throw Internals.engine(pq).translate(e, "enqueue of task " + row.task() + " to queue \"" + row.queue() + "\"");
+            }
+        } catch (SQLException e) {
+            throw Internals.engine(pq).translate(e, "enqueue of task " + row.task() + " to queue \"" + row.queue() + "\"");
+        } finally {
+            if (joined != null) {
+                ambient.release(joined);
             }
         }
         last.get()[0] = done;
@@ -83,8 +89,19 @@ final class Enqueuing {
         return done;
     }
 
-    List<Enqueued> many(List<Call> calls, Connection given) {
+    List<Enqueued> many(List<Call> calls, Connection caller) {
         Internals.engine(pq).checkOpen();
+        Connection joined = caller == null ? ambient.current() : null;
+        try {
+            return write(calls, joined != null ? joined : caller);
+        } finally {
+            if (joined != null) {
+                ambient.release(joined);
+            }
+        }
+    }
+
+    private List<Enqueued> write(List<Call> calls, Connection given) {
         List<Enqueuer.Row> rows = new ArrayList<>(calls.size());
         for (Call call : calls) {
             if (call.options().connection() != null) {

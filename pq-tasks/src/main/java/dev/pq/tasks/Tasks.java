@@ -72,7 +72,7 @@ public final class Tasks {
         this.inline = b.inline;
         this.listeners = List.copyOf(b.listeners);
         this.enqueuing = new Enqueuing(pq, db, mapper, clock, inline, listeners,
-                new Executor(registry, mapper, List.of(), listeners, "the job was not run"));
+                new Executor(registry, mapper, List.of(), listeners, "the job was not run"), b.ambient);
     }
 
     /** A tasks layer with default settings. */
@@ -346,6 +346,7 @@ public final class Tasks {
         private Clock clock = Clock.systemUTC();
         private boolean inline;
         private final List<JobListener> listeners = new ArrayList<>();
+        private dev.pq.tasks.spi.AmbientTransaction ambient = dev.pq.tasks.spi.AmbientTransaction.NONE;
 
         private Builder(PQ pq) {
             this.pq = Objects.requireNonNull(pq, "pq");
@@ -372,6 +373,12 @@ public final class Tasks {
         /** Adds a listener for enqueue and perform events. */
         public Builder listener(JobListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** Where an enqueue without {@link Enqueue#in} finds the caller's transaction (default: none). */
+        public Builder ambientTransaction(dev.pq.tasks.spi.AmbientTransaction ambient) {
+            this.ambient = Objects.requireNonNull(ambient, "ambient");
             return this;
         }
 
