@@ -67,6 +67,9 @@ public final class PqMetrics implements MeterBinder, JobListener, AutoCloseable 
     @Override
     public void bindTo(MeterRegistry registry) {
         Objects.requireNonNull(registry, "registry");
+        if (registries.contains(registry)) {
+            return; // bound already: a second JobMeters would count every job twice
+        }
         registries.add(registry);
         meters.add(new JobMeters(registry, common));
         workers.forEach(w -> workerGauges(registry, w));

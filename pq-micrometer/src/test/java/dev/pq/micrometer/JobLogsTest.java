@@ -88,7 +88,9 @@ class JobLogsTest extends PgTest {
             jobs.bad();
             long bad = tasks.lastId();
             assertTrue(ran.await(10, TimeUnit.SECONDS));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (event("dev.pq.tasks", "job failed") == null) { // logged on the worker thread after the run
+                assertTrue(System.nanoTime() < deadline, "the failure was logged within 20 s");
                 Thread.sleep(10);
             }
 

@@ -29,7 +29,8 @@ public final class QueueGauges implements AutoCloseable {
 
     /** The last values read for one queue: the four states, then the oldest ready age in seconds. */
     static final class Values {
-        final double[] v = new double[5];
+        /** Replaced whole by each read (volatile: a scrape on another thread sees the latest). */
+        volatile double[] v = new double[5];
     }
 
     private final Admin admin;
@@ -99,16 +100,14 @@ public final class QueueGauges implements AutoCloseable {
                 registries.forEach(r -> register(r, q, fresh));
                 return fresh;
             });
-            values.v[0] = Math.max(0, s.ready() - s.locked()); // due and not locked: waiting for a worker
-            values.v[1] = s.scheduled();
-            values.v[2] = s.locked();
-            values.v[3] = s.failed();
-            values.v[4] = s.oldestReadyAt() == null ? 0
-                    : Math.max(0, Duration.between(s.oldestReadyAt(), now).toNanos() / 1e9);
+            values.v = new double[] {
+                Math.max(0, s.ready() - s.locked()), // due and not locked: waiting for a worker
+                s.scheduled(), s.locked(), s.failed(),
+                s.oldestReadyAt() == null ? 0 : Math.max(0, Duration.between(s.oldestReadyAt(), now).toNanos() / 1e9)};
         }
         queues.forEach((q, values) -> {
             if (!seen.contains(q)) {
-                java.util.Arrays.fill(values.v, 0); // a queue that emptied entirely: no row, every count 0
+                values.v = new double[5]; // a queue that emptied entirely: no row, every count 0
             }
         });
         refreshes.incrementAndGet();
