@@ -48,6 +48,8 @@ final class WorkerScenarios {
                 // and with jobs that do 2 ms of I/O each (an API call's shape), where limits are used
                 drain(4, null, "io2ms", null, 2), drain(4, null, "io2ms.conc4", Limit.queue(DRAIN_QUEUE).concurrency(4), 2),
                 drain(4, null, "io2ms.rate", Limit.rate("bench", 20_000, Duration.ofMillis(100)).queues(DRAIN_QUEUE), 2),
+                // pq-micrometer's PqMetrics as a listener, bound to a SimpleMeterRegistry: its cost against pq.drain.t4
+                drain(4, null, "metrics", null), drain(16, null, "metrics", null),
                 workerLatency(), getLatency());
     }
 
@@ -99,6 +101,7 @@ final class WorkerScenarios {
             private final AtomicLong done = new AtomicLong();
             private volatile long firstAt;
             private volatile long lastAt;
+            private dev.pq.micrometer.PqMetrics metrics;
 
             @Override
             public String id() {
@@ -125,7 +128,13 @@ final class WorkerScenarios {
             @Override
             public void setUp(BenchDb db) {
                 pq = db.pq(threads + 4);
-                tasks = Tasks.create(pq);
+                if ("metrics".equals(tag)) {
+                    metrics = dev.pq.micrometer.PqMetrics.builder(pq).build();
+                    tasks = Tasks.builder(pq).listener(metrics).build();
+                    metrics.bindTo(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+                } else {
+                    tasks = Tasks.create(pq);
+                }
                 tasks.register(Drain.class, () -> {
                     long now = System.nanoTime();
                     if (done.getAndIncrement() == 0) {
@@ -194,6 +203,9 @@ final class WorkerScenarios {
 
             @Override
             public void tearDown() {
+                if (metrics != null) {
+                    metrics.close();
+                }
                 if (pq != null) {
                     pq.close();
                 }

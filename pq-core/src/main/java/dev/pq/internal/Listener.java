@@ -123,8 +123,11 @@ public final class Listener implements Service {
                 }
                 listening = false;
                 closeDedicated();
-                log.warn("table={} listener connection lost, reconnecting in {} ms: {}", sql.display, delay.peek(),
-                        e.toString());
+                log.atWarn().setMessage("table={} listener connection lost, reconnecting in {} ms: {}")
+                        .addArgument(sql.display).addArgument(delay.peek()).addArgument(e.toString())
+                        .addKeyValue("event", "listener.lost").addKeyValue("table", sql.display)
+                        .addKeyValue("retryInMs", delay.peek()).addKeyValue("error", e.toString())
+                        .log();
                 wakeAll();
                 if (!delay.sleep()) {
                     break;
@@ -155,7 +158,9 @@ public final class Listener implements Service {
         listening = true;
         firstListen.countDown();
         if (reconnect) {
-            log.info("table={} listener reconnected", sql.display);
+            log.atInfo().setMessage("table={} listener reconnected").addArgument(sql.display)
+                    .addKeyValue("event", "listener.reconnected").addKeyValue("table", sql.display)
+                    .log();
             wakeAll();
         }
         PGConnection pg = c.unwrap(PGConnection.class);

@@ -35,6 +35,15 @@ public interface JobContext {
     Instant enqueuedAt();
 
     /**
+     * When it became due: its scheduled (or retry) time, else when it was enqueued. The time from
+     * here to the run's start is the job's wait. This default (for other implementations) is
+     * {@link #enqueuedAt()}.
+     */
+    default Instant readyAt() {
+        return enqueuedAt();
+    }
+
+    /**
      * The job's transaction: what the handler writes here commits atomically with the job's
      * completion, or rolls back with its failure (Que's advice for exactly-once effects). Opened
      * on first call; do not commit, roll back or close it.

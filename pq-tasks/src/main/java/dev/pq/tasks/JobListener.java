@@ -33,4 +33,13 @@ public interface JobListener {
     /** After the handler threw (or timed out); {@code willRetry} tells whether it will run again. */
     default void onFailure(JobContext job, Throwable error, boolean willRetry) {
     }
+
+    /**
+     * After a run ended because its job was cancelled ({@code Admin.cancel}) while it ran: nothing
+     * of the run committed, and the job stays cancelled. Called on the worker thread (or the
+     * watchdog's, if the run ignored its interrupt). A job cancelled while it waited never runs,
+     * and is not reported here.
+     */
+    default void onCancel(JobContext job) {
+    }
 }

@@ -10,6 +10,7 @@ import dev.pq.tasks.internal.Shutdown;
 import dev.pq.tasks.internal.TasksDb;
 import dev.pq.tasks.internal.WorkerConfig;
 import dev.pq.tasks.internal.WorkerParts;
+import dev.pq.tasks.internal.WorkerStartLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -96,11 +97,7 @@ public final class Worker implements AutoCloseable {
             hook = new Thread(this::close, "pq-worker-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
         }
-        log.info("worker started: id={} table={} queues={} workerCount={} workerPriorities={} pollInterval={} "
-                        + "waitPeriod={} maximumBufferSize={} jobTimeout={} unknownTaskRetries={} retention={} limits={} "
-                        + "tasks={}", id, engine.sql().display, queueList, cfg.workerCount(), cfg.workerPriorities(),
-                cfg.pollInterval(), cfg.waitPeriod(), cfg.maximumBufferSize(), cfg.jobTimeout(), cfg.unknownTaskRetries(),
-                cfg.retention().keepsEverything() ? "none" : cfg.retention(), cfg.compiledLimits(), tasks.registry().names());
+        WorkerStartLog.started(id, engine.sql().display, queueList, cfg, tasks.registry().names());
         return this;
     }
 

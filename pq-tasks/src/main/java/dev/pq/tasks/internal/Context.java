@@ -67,6 +67,11 @@ public final class Context implements JobContext {
     }
 
     @Override
+    public Instant readyAt() {
+        return job.readyAt() != null ? job.readyAt() : job.enqueuedAt();
+    }
+
+    @Override
     public Connection connection() {
         if (given != null) {
             return given;

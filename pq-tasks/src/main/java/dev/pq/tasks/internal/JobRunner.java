@@ -94,6 +94,12 @@ public final class JobRunner {
         if (job == null) {
             return true;
         }
+        try (JobMdc mdc = JobMdc.put(job)) {
+            return execute(job, threshold);
+        }
+    }
+
+    private boolean execute(LockedJob job, int threshold) {
         Context ctx = new Context(job, engine, null);
         Registry.Registered task = executor.find(job);
         TaskDef def = task == null ? null : task.def();
@@ -226,6 +232,13 @@ public final class JobRunner {
         locker.release(job.id());
         log.info("job {} ({}) was cancelled while it ran: its thread was interrupted, its writes in job.connection() "
                 + "rolled back", job.id(), job.task());
+        for (JobListener l : listeners) {
+            try {
+                l.onCancel(ex.ctx);
+            } catch (RuntimeException e) {
+                log.warn("onCancel listener failed job={}", job.id(), e);
+            }
+        }
     }
 
     /** Cancels the run of job {@code id} here, if it runs here; true if it did. */
@@ -266,13 +279,9 @@ public final class JobRunner {
         failed.incrementAndGet();
         series.record(job, ex.since, StatsSeries.Outcome.FAILED);
         if (unknown) {
-            log.warn("job {} of queue {} has task {} which no task registered in this worker knows (known: {}); {}",
-                    job.id(), job.queue(), job.task(), executor.names(), retry ? "retry " + errors + " of "
-                            + settings.unknownTaskRetries() + " at " + retryAt + " (a newer worker may know it)"
-                            : "marked failed");
+            JobEvents.unknownTask(job, errors, retryAt, error, executor.names(), settings.unknownTaskRetries());
         } else {
-            log.warn("job failed: id={} queue={} task={} errorCount={} {}: {}", job.id(), job.queue(), job.task(), errors,
-                    retry ? "retry at " + retryAt : "marked failed", error.toString());
+            JobEvents.failed(job, errors, retryAt, error);
         }
         boolean recorded = false;
         try (Connection c = engine.acquire()) {
@@ -310,6 +319,12 @@ public final class JobRunner {
 
     /** The watchdog gave up on a run that ignored its interrupt: its transaction is aborted and it is failed. */
     public void abandon(Execution ex, Throwable reason) {
+        try (JobMdc mdc = JobMdc.put(ex.job)) { // on the watchdog's thread: its lines about the job carry the keys
+            abandonRun(ex, reason);
+        }
+    }
+
+    private void abandonRun(Execution ex, Throwable reason) {
         running.remove(ex.job.id(), ex);
         ex.ctx.abort();
         if (ex.cancelled) {
@@ -328,8 +343,7 @@ public final class JobRunner {
     public void abandonForShutdown() {
         for (Execution ex : running.values()) {
             if (ex.settle()) {
-                log.error("job {} ({}) did not stop: abandoning it (its lock is released, it will run again)",
-                        ex.job.id(), ex.job.task());
+                JobEvents.abandoned(ex.job);
                 ex.abortTransaction();
                 locker.giveBack(List.of(ex.job));
             }

@@ -133,15 +133,18 @@ final class LockerSession implements AutoCloseable {
         held.addAll(got);
         limits.relock(connection, taken);
         long outage = (System.nanoTime() - lostAt) / 1_000_000;
-        if (got.size() == running.size()) {
-            log.info("locker reconnected after {} ms ({} failed attempts): {} jobs still running here locked again",
-                    outage, failures, got.size());
-        } else {
-            log.warn("locker reconnected after {} ms ({} failed attempts): {} of {} jobs still running here locked "
-                    + "again; the other {} were locked by another worker meanwhile and may run there too (their "
-                    + "writes through job.connection() commit at most once)", outage, failures, got.size(),
-                    running.size(), running.size() - got.size());
-        }
+        boolean all = got.size() == running.size();
+        (all ? log.atInfo() : log.atWarn())
+                .setMessage(all ? "locker reconnected after {} ms ({} failed attempts): {} jobs still running here locked again"
+                        : "locker reconnected after {} ms ({} failed attempts): {} of {} jobs still running here locked "
+                        + "again; the other {} were locked by another worker meanwhile and may run there too (their "
+                        + "writes through job.connection() commit at most once)")
+                .addArgument(outage).addArgument(failures).addArgument(got.size())
+                .addArgument(running.size()).addArgument(running.size() - got.size())
+                .addKeyValue("event", "locker.reconnected").addKeyValue("outageMs", outage)
+                .addKeyValue("failedAttempts", failures).addKeyValue("running", running.size())
+                .addKeyValue("relocked", got.size())
+                .log();
         failures = 0;
         return true;
     }
@@ -206,9 +209,15 @@ final class LockerSession implements AutoCloseable {
     void lost(Throwable e, long retryInMillis, List<LockedJob> dropped) {
         if (failures++ == 0) {
             lostAt = System.nanoTime();
-            log.error("locker connection lost (its job locks are gone: the {} jobs running here may also be run by "
-                    + "another worker, their writes through job.connection() commit at most once); reconnecting in {} ms",
-                    Math.max(0, taken.size() - dropped.size()), retryInMillis, e);
+            int runningHere = Math.max(0, taken.size() - dropped.size());
+            log.atError()
+                    .setMessage("locker connection lost (its job locks are gone: the {} jobs running here may also be run "
+                            + "by another worker, their writes through job.connection() commit at most once); "
+                            + "reconnecting in {} ms")
+                    .addArgument(runningHere).addArgument(retryInMillis).setCause(e)
+                    .addKeyValue("event", "locker.lost").addKeyValue("running", runningHere)
+                    .addKeyValue("retryInMs", retryInMillis)
+                    .log();
         } else {
             log.warn("locker still cannot reach the database (attempt {}), retrying in {} ms: {}", failures,
                     retryInMillis, e.toString());
