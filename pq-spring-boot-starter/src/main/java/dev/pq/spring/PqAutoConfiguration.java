@@ -2,6 +2,7 @@ package dev.pq.spring;
 
 import dev.pq.PQ;
 import dev.pq.spring.internal.BeforeWorkerStart;
+import dev.pq.spring.internal.PqMetricsConfiguration;
 import dev.pq.spring.internal.SpringTransactions;
 import dev.pq.spring.internal.TaskBeans;
 import dev.pq.spring.internal.WorkerLifecycle;
@@ -22,6 +23,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
  * pq for a Spring Boot application: a {@link PQ} over the application's {@link DataSource}
@@ -44,6 +46,7 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnClass({PQ.class, Tasks.class, DataSource.class})
 @ConditionalOnSingleCandidate(DataSource.class)
 @EnableConfigurationProperties(PqProperties.class)
+@Import(PqMetricsConfiguration.class)
 public class PqAutoConfiguration {
     private static final Logger log = LoggerFactory.getLogger(PqAutoConfiguration.class);
 

@@ -26,6 +26,7 @@ public class PqProperties {
     private final Worker worker = new Worker();
     private final Schedule schedule = new Schedule();
     private final Health health = new Health();
+    private final Metrics metrics = new Metrics();
 
     public String getTable() {
         return table;
@@ -61,6 +62,10 @@ public class PqProperties {
 
     public Health getHealth() {
         return health;
+    }
+
+    public Metrics getMetrics() {
+        return metrics;
     }
 
     /** The worker this application runs ({@code pq.worker.*}). */
@@ -192,6 +197,30 @@ public class PqProperties {
 
         public void setReadyAgeStatus(String readyAgeStatus) {
             this.readyAgeStatus = readyAgeStatus;
+        }
+    }
+
+    /** Micrometer meters ({@code pq.metrics.*}, with pq-micrometer on the class path). */
+    public static class Metrics {
+        /** Publish pq's meters (pq.jobs.*, pq.queue.*, pq.worker.healthy, pq.listener.connected). */
+        private boolean enabled = true;
+        /** How often the queue gauges are read (one query each time, never per job or per scrape). */
+        private Duration gaugeInterval = Duration.ofSeconds(10);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getGaugeInterval() {
+            return gaugeInterval;
+        }
+
+        public void setGaugeInterval(Duration gaugeInterval) {
+            this.gaugeInterval = gaugeInterval;
         }
     }
 }
