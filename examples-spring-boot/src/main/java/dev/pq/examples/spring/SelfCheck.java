@@ -44,8 +44,12 @@ final class SelfCheck {
             if (prometheus.statusCode() != 200 || !prometheus.body().contains("jvm_memory_used_bytes")) {
                 return fail("/actuator/prometheus answered " + prometheus.statusCode());
             }
+            if (!prometheus.body().lines().anyMatch(l -> l.startsWith("pq_jobs_succeeded_total{")
+                    && l.contains("task=\"Emails.orderConfirmation\""))) {
+                return fail("/actuator/prometheus has no pq_jobs_succeeded_total for Emails.orderConfirmation");
+            }
             System.out.println("self-check passed: order " + id + " placed, its email sent in " + emailMs
-                    + " ms, health UP, prometheus served");
+                    + " ms, health UP, pq's meters on /actuator/prometheus");
             return 0;
         } catch (Exception e) {
             return fail(e.toString());

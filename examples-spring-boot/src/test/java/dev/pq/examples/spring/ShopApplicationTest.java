@@ -77,6 +77,8 @@ class ShopApplicationTest {
         HttpResponse<String> prometheus = get("/actuator/prometheus");
         assertEquals(200, prometheus.statusCode());
         assertTrue(prometheus.body().contains("jvm_memory_used_bytes"));
+        assertTrue(prometheus.body().lines().anyMatch(l -> l.startsWith("pq_jobs_succeeded_total{")
+                && l.contains("task=\"Emails.orderConfirmation\"")), "pq's meters on /actuator/prometheus");
     }
 
     @Test
