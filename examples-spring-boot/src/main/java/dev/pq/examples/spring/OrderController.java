@@ -39,4 +39,10 @@ public class OrderController {
     public Map<String, Object> invalid(IllegalArgumentException e) {
         return Map.of("error", e.getMessage());
     }
+
+    @ExceptionHandler(OutOfStockException.class)
+    @ResponseStatus(HttpStatus.CONFLICT)
+    public Map<String, Object> outOfStock(OutOfStockException e) {
+        return Map.of("error", e.getMessage());
+    }
 }

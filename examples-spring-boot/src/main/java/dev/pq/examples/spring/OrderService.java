@@ -23,6 +23,9 @@ public class OrderService {
         }
         Long id = jdbc.queryForObject("insert into orders(item, email) values (?, ?) returning id", Long.class, item, email);
         emails.orderConfirmation(id, email);   // enqueued in this transaction: no order, no email
+        if (jdbc.update("update stock set units = units - 1 where item = ? and units > 0", item) == 0) {
+            throw new OutOfStockException(item);   // rolls back the order and its email job
+        }
         return id;
     }
 

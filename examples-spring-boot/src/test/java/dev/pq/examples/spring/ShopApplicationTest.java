@@ -30,6 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class ShopApplicationTest {
     static final String SCHEMA = TestDatabase.newSchema();
     static final BlockingQueue<String> PERFORMED = new LinkedBlockingQueue<>();
+    static final BlockingQueue<String> ENQUEUED = new LinkedBlockingQueue<>();
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
@@ -43,6 +44,11 @@ class ShopApplicationTest {
         @Bean
         JobListener performed() {
             return new JobListener() {
+                @Override
+                public void afterEnqueue(dev.pq.tasks.EnqueuedJob job) {
+                    ENQUEUED.add(job.task() + ":" + job.id());
+                }
+
                 @Override
                 public void afterPerform(JobContext job) {
                     PERFORMED.add(job.task() + ":" + job.id());
@@ -90,6 +96,25 @@ class ShopApplicationTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(400, refused.statusCode(), refused.body());
         assertEquals(jobsBefore, jdbc.queryForObject("select count(*) from queue", Long.class));
+    }
+
+    @Test
+    void outOfStockOrder_failsAfterItsEmailWasEnqueued_andRollsBackTheOrderAndTheJob() throws Exception {
+        long ordersBefore = jdbc.queryForObject("select count(*) from orders", Long.class);
+        long jobsBefore = jdbc.queryForObject("select count(*) from queue", Long.class);
+        ENQUEUED.clear();
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(uri("/orders"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"item\":\"rare tea\",\"email\":\"ada@example.com\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(409, refused.statusCode(), refused.body());
+        String enqueued = ENQUEUED.poll();
+        assertTrue(enqueued != null && enqueued.startsWith("Emails.orderConfirmation:"),
+                "the email job was written before the failure: " + enqueued);
+        assertEquals(ordersBefore, jdbc.queryForObject("select count(*) from orders", Long.class), "no order");
+        assertEquals(jobsBefore, jdbc.queryForObject("select count(*) from queue", Long.class), "no job");
+        long jobId = Long.parseLong(enqueued.substring(enqueued.indexOf(':') + 1));
+        assertEquals(0L, jdbc.queryForObject("select count(*) from queue where id = ?", Long.class, jobId));
     }
 
     private URI uri(String path) {
