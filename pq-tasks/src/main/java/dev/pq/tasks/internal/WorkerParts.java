@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pq.internal.Service;
 import dev.pq.tasks.JobListener;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -51,5 +52,30 @@ public final class WorkerParts {
         // cancels first: it listens on the control channel the locker's start opens
         this.services = List.of(new Cancels(db.engine().listener(), runner), completer, threads, locker, heartbeat,
                 watchdog, pruner);
+    }
+
+    /** Waits until no job runs and no completion waits (with a pause: the running ones have finished). */
+    public void awaitIdle() throws InterruptedException {
+        while (!runner.idle() || !completer.idle()) {
+            Thread.sleep(20);
+        }
+    }
+
+    /** Waits until the queues have no ready job and nothing runs here; true if within {@code timeout}. */
+    public boolean awaitDrained(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int quiet = 0;
+        while (System.nanoTime() - deadline < 0) {
+            locker.wake(true);
+            Thread.sleep(50);
+            if (locker.drained() && runner.idle() && buffer.size() == 0 && completer.idle()) {
+                if (++quiet >= 3) {
+                    return true;
+                }
+            } else {
+                quiet = 0;
+            }
+        }
+        return false;
     }
 }
