@@ -56,6 +56,8 @@ public final class BenchMain {
             // issue 11's kept-history get and retention under load: bench.only=pq.keptget, prune
             PqScenarios.kept().stream().filter(s -> config.selected(s.id())).forEach(selected::add);
             RetentionScenarios.all().stream().filter(s -> config.selected(s.id())).forEach(selected::add);
+            // issue 12's virtual threads (Java 21+): bench.only=pq.vthreads
+            VThreadScenarios.all().stream().filter(s -> config.selected(s.id())).forEach(selected::add);
         }
         boolean nodePeers = config.selected("peer.graphile") || config.selected("peer.pgboss");
         boolean churn = config.selected("pq.churn");

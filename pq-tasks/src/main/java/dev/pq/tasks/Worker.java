@@ -17,6 +17,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +52,7 @@ public final class Worker implements AutoCloseable {
     private final String id;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Object done = new Object();
-    private volatile boolean terminated;
+    private final CountDownLatch done = new CountDownLatch(1);
     private Thread hook;
 
     private Worker(Tasks tasks, WorkerConfig cfg) {
@@ -134,9 +135,7 @@ public final class Worker implements AutoCloseable {
 
     /** Waits until no job runs in this worker (with {@link #pause()}: until the running ones have finished). */
     public void awaitIdle() throws InterruptedException {
-        while (!parts.runner.idle() || !parts.completer.idle()) {
-            Thread.sleep(20);
-        }
+        parts.awaitIdle();
     }
 
     /** Jobs this worker completed or failed so far. */
@@ -170,29 +169,12 @@ public final class Worker implements AutoCloseable {
      * {@code INTERVAL=0}); true if that happened within {@code timeout}.
      */
     public boolean awaitDrained(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int quiet = 0;
-        while (System.nanoTime() - deadline < 0) {
-            parts.locker.wake(true);
-            Thread.sleep(50);
-            if (parts.quiet()) {
-                if (++quiet >= 3) {
-                    return true;
-                }
-            } else {
-                quiet = 0;
-            }
-        }
-        return false;
+        return parts.awaitDrained(timeout);
     }
 
     /** Blocks until {@link #close()} has finished (from another thread or a signal). */
     public void awaitTermination() throws InterruptedException {
-        synchronized (done) {
-            while (!terminated) {
-                done.wait();
-            }
-        }
+        done.await();
     }
 
     /**
@@ -216,10 +198,7 @@ public final class Worker implements AutoCloseable {
             }
         }
         log.info("worker {} stopped: processed={} failed={}", id, parts.runner.processed(), parts.runner.failed());
-        synchronized (done) {
-            terminated = true;
-            done.notifyAll();
-        }
+        done.countDown();
     }
 
     /** A builder for a worker running {@code tasks}' registered tasks. */
@@ -251,6 +230,8 @@ public final class Worker implements AutoCloseable {
         private Duration statsMaintenance = Duration.ofMinutes(1);
         private final List<Middleware> middleware = new ArrayList<>();
         private boolean handleSignals;
+        private boolean virtualThreads;
+        private ThreadFactory threadFactory;
         private Retention retention = Retention.defaults();
         private final List<Limit> limits = new ArrayList<>();
         private final java.util.Map<String, Integer> maxRunning = new java.util.LinkedHashMap<>();
@@ -270,7 +251,7 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
-        /** The number of worker threads (default 6). */
+        /** The number of worker threads (default 6; at most 1,000, or 10,000 with virtual threads or a threadFactory). */
         public Builder workerCount(int workerCount) {
             this.workerCount = workerCount;
             return this;
@@ -374,6 +355,21 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs jobs on virtual threads (default false): for I/O-bound jobs, with a {@link #workerCount}
+         * in the hundreds or thousands. Needs Java 21 or newer: {@link #build()} fails on older JVMs.
+         */
+        public Builder virtualThreads(boolean virtualThreads) {
+            this.virtualThreads = virtualThreads;
+            return this;
+        }
+
+        /** Makes the job threads (default: daemon platform threads named {@code pq-worker-N}). */
+        public Builder threadFactory(ThreadFactory threadFactory) {
+            this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+            return this;
+        }
+
         /** Close the worker gracefully on SIGTERM/SIGINT (a JVM shutdown hook). Default false. */
         public Builder handleSignals(boolean handleSignals) {
             this.handleSignals = handleSignals;
@@ -388,7 +384,8 @@ public final class Worker implements AutoCloseable {
             limits.forEach(Limit::validate);
             return new Worker(tasks, new WorkerConfig(queues, workerCount, workerPriorities, pollInterval, waitPeriod,
                     maximumBufferSize, jobTimeout, heartbeatInterval, unknownTaskRetries, middleware, handleSignals,
-                    Admin.DEAD_AFTER, statsMinutes, statsHours, statsMaintenance, retention, limits, maxRunning));
+                    Admin.DEAD_AFTER, statsMinutes, statsHours, statsMaintenance, retention, limits, maxRunning,
+                    virtualThreads, threadFactory));
         }
     }
 }

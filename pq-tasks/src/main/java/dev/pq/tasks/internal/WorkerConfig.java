@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * A worker's settings, sealed at {@code Worker.Builder.build()}: every list is copied, so changing
@@ -22,15 +23,21 @@ import java.util.Objects;
  * @param retention how long kept jobs stay, and how the worker's pruner runs
  * @param limits concurrency and rate limits ({@link Limits})
  * @param maxRunning this process's cap on running jobs, by queue
+ * @param virtualThreads whether the job threads are virtual threads (Java 21+)
+ * @param threadFactory the caller's factory of job threads, or null ({@link JobThreads})
  */
 public record WorkerConfig(List<String> queues, int workerCount, List<Integer> workerPriorities, Duration pollInterval,
                            Duration waitPeriod, int maximumBufferSize, Duration jobTimeout, Duration heartbeatInterval,
                            int unknownTaskRetries, List<Middleware> middleware, boolean handleSignals,
                            Duration deadAfter, Duration statsMinutes, Duration statsHours,
                            Duration statsMaintenance, Retention retention, List<Limit> limits,
-                           Map<String, Integer> maxRunning) {
+                           Map<String, Integer> maxRunning, boolean virtualThreads, ThreadFactory threadFactory) {
     /** The priority threshold of a thread that takes jobs of any priority. */
     public static final int ANY = Short.MAX_VALUE;
+    /** The most platform job threads a worker starts. */
+    public static final int MAX_PLATFORM_WORKERS = 1_000;
+    /** The most job threads with virtual threads (or the caller's factory): a thread per I/O-bound job. */
+    public static final int MAX_VIRTUAL_WORKERS = 10_000;
 
     public WorkerConfig {
         queues = List.copyOf(Objects.requireNonNull(queues, "queues"));
@@ -38,8 +45,12 @@ public record WorkerConfig(List<String> queues, int workerCount, List<Integer> w
         workerPriorities = Collections.unmodifiableList(new ArrayList<>(Objects.requireNonNull(workerPriorities,
                 "workerPriorities")));
         middleware = List.copyOf(Objects.requireNonNull(middleware, "middleware"));
-        if (workerCount < 1 || workerCount > 1_000) {
-            throw new IllegalArgumentException("workerCount must be between 1 and 1000: " + workerCount);
+        JobThreads.resolve(virtualThreads, threadFactory); // refuses virtual threads before Java 21
+        boolean cheapThreads = virtualThreads || threadFactory != null;
+        int maxWorkers = cheapThreads ? MAX_VIRTUAL_WORKERS : MAX_PLATFORM_WORKERS;
+        if (workerCount < 1 || workerCount > maxWorkers) {
+            throw new IllegalArgumentException("workerCount must be between 1 and " + maxWorkers
+                    + (cheapThreads ? " with virtualThreads or a threadFactory" : "") + ": " + workerCount);
         }
         if (workerPriorities.size() > workerCount) {
             throw new IllegalArgumentException("workerPriorities has " + workerPriorities.size()
@@ -91,6 +102,11 @@ public record WorkerConfig(List<String> queues, int workerCount, List<Integer> w
     /** The limits, compiled by queue. */
     public Limits compiledLimits() {
         return new Limits(limits, maxRunning);
+    }
+
+    /** The factory of job threads these settings ask for. */
+    public ThreadFactory jobThreads() {
+        return JobThreads.resolve(virtualThreads, threadFactory);
     }
 
     /** The priority threshold of worker thread {@code i}: its entry of workerPriorities, else any. */

@@ -5,6 +5,7 @@ import dev.pq.internal.Service;
 import dev.pq.tasks.JobListener;
 import dev.pq.tasks.WorkerHealth;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -63,5 +64,30 @@ public final class WorkerParts {
     public WorkerHealth health(String id, WorkerHealth.State state, boolean listening, int workerCount) {
         return new WorkerHealth(id, state, locker.backendPid() != null, listening, runner.running().size(),
                 buffer.size(), workerCount, runner.processed(), runner.failed());
+    }
+
+    /** Waits until no job runs and no completion waits (with a pause: the running ones have finished). */
+    public void awaitIdle() throws InterruptedException {
+        while (!runner.idle() || !completer.idle()) {
+            Thread.sleep(20);
+        }
+    }
+
+    /** Waits until the queues have no ready job and nothing runs here; true if within {@code timeout}. */
+    public boolean awaitDrained(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int quiet = 0;
+        while (System.nanoTime() - deadline < 0) {
+            locker.wake(true);
+            Thread.sleep(50);
+            if (quiet()) {
+                if (++quiet >= 3) {
+                    return true;
+                }
+            } else {
+                quiet = 0;
+            }
+        }
+        return false;
     }
 }

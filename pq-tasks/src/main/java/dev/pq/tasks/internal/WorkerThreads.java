@@ -3,13 +3,16 @@ package dev.pq.tasks.internal;
 import dev.pq.internal.Service;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The worker's threads: each takes the next job its priority threshold accepts from the buffer
  * and runs it, until the buffer closes. A thread abandoned by the watchdog ends when its handler
- * finally returns; its replacement is started here.
+ * finally returns; its replacement is started here. The threads come from the settings' factory
+ * ({@link JobThreads}: daemon platform threads, virtual threads, or the caller's); the worker
+ * names them {@code pq-worker-N} unless the caller's factory made them.
  */
 public final class WorkerThreads implements Service {
     private static final Logger log = LoggerFactory.getLogger(WorkerThreads.class);
@@ -19,6 +22,8 @@ public final class WorkerThreads implements Service {
     private final Locker locker;
     private final WorkerConfig config;
     private final List<Thread> threads = new ArrayList<>();
+    private final ThreadFactory factory;
+    private final boolean named;
     private volatile boolean closed;
 
     public WorkerThreads(Buffer buffer, JobRunner runner, Locker locker, WorkerConfig config) {
@@ -26,6 +31,8 @@ public final class WorkerThreads implements Service {
         this.runner = runner;
         this.locker = locker;
         this.config = config;
+        this.factory = config.jobThreads();
+        this.named = config.threadFactory() == null;
     }
 
     /**
@@ -50,13 +57,17 @@ public final class WorkerThreads implements Service {
 
     /** Starts a thread taking jobs of priority {@code threshold} or more important (or replacing an abandoned one). */
     public void replace(int threshold) {
-        Thread t;
-        synchronized (threads) {
+        Thread t = factory.newThread(() -> work(threshold));
+        if (t == null) {
+            throw new dev.pq.PQException("the worker's threadFactory returned no thread");
+        }
+        synchronized (threads) { // no blocking call inside: a virtual thread (a replacement's caller) never pins here
             int index = threads.size();
-            t = new Thread(() -> work(threshold), "pq-worker-" + index + (threshold == WorkerConfig.ANY ? "" : "-p" + threshold));
+            if (named) {
+                t.setName("pq-worker-" + index + (threshold == WorkerConfig.ANY ? "" : "-p" + threshold));
+            }
             threads.add(t);
         }
-        t.setDaemon(true);
         t.start();
     }
 
