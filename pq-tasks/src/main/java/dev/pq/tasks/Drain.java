@@ -109,7 +109,8 @@ public final class Drain {
             }
             WorkerConfig cfg = new WorkerConfig(List.of("*"), 1, List.of(), Duration.ofSeconds(5), Duration.ZERO, 0,
                     Duration.ofMinutes(30), Duration.ofSeconds(5), 15, middleware, false, Admin.DEAD_AFTER,
-                    Duration.ofDays(1), Duration.ofDays(30), Duration.ofMinutes(1), Retention.none(), List.of(), Map.of());
+                    Duration.ofDays(1), Duration.ofDays(30), Duration.ofMinutes(1), Retention.none(), List.of(), Map.of(),
+                    false, null);
             return new Drain(new Drainer(tasks.db(), tasks.registry(), tasks.mapper(), tasks.listeners(), tasks.clock(),
                     cfg), queues == null ? null : List.copyOf(queues), maxRuns);
         }
