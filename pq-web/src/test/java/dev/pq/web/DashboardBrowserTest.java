@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -75,17 +76,29 @@ class DashboardBrowserTest extends DashboardTestBase {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("live")));
     }
 
-    /** Clicks the button labelled {@code label} in the table row of {@code selector}, and waits for the page it leads to. */
+    /**
+     * Clicks the button labelled {@code label} in the table row of {@code selector}, and waits for the new page it
+     * leads to (the old document gone, not just a flash from the last click), retrying a row live refresh replaced.
+     */
     private void click(String selector, String label) {
-        WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(selector)));
-        WebElement button = row.findElements(By.tagName("button")).stream().filter(b -> b.getText().equals(label))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + label + " button in " + selector));
-        button.click();
+        WebElement page = driver.findElement(By.tagName("html"));
+        wait.ignoring(StaleElementReferenceException.class).until(d -> {
+            WebElement row = d.findElement(By.cssSelector(selector));
+            row.findElements(By.tagName("button")).stream().filter(b -> b.getText().equals(label)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + label + " button in " + selector)).click();
+            return true;
+        });
+        landed(page);
+    }
+
+    /** Waits until {@code page} was replaced by a new document with a flash message. */
+    private void landed(WebElement page) {
+        wait.until(ExpectedConditions.stalenessOf(page));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("flash")));
     }
 
     private String flash() {
-        return driver.findElement(By.id("flash")).getText();
+        return wait.ignoring(StaleElementReferenceException.class).until(d -> d.findElement(By.id("flash")).getText());
     }
 
     @Test
@@ -111,7 +124,8 @@ class DashboardBrowserTest extends DashboardTestBase {
         logIn();
         click("tr[data-queue='mail']", "Pause");
         assertEquals(List.of("mail"), admin.paused().stream().map(PausedQueue::queue).toList());
-        assertTrue(driver.findElement(By.cssSelector("tr[data-queue='mail']")).getText().contains("paused"));
+        wait.ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.cssSelector("tr[data-queue='mail']")).getText().contains("paused"));
         click("tr[data-queue='mail']", "Resume");
         assertEquals(List.of(), admin.paused());
     }
@@ -142,10 +156,14 @@ class DashboardBrowserTest extends DashboardTestBase {
         }
         logIn();
         go("/failed?queue=invoices");
-        driver.findElements(By.tagName("button")).stream().filter(x -> x.getText().equals("Retry all")).findFirst()
-                .orElseThrow().click();
+        WebElement page = driver.findElement(By.tagName("html"));
+        wait.ignoring(StaleElementReferenceException.class).until(d -> {
+            d.findElements(By.tagName("button")).stream().filter(x -> x.getText().equals("Retry all")).findFirst()
+                    .orElseThrow().click();
+            return true;
+        });
         wait.until(ExpectedConditions.alertIsPresent()).accept();
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("flash")));
+        landed(page);
         assertTrue(flash().contains("Retried 2 failed jobs"), flash());
         assertEquals(JobInfo.State.READY, admin.job(a).orElseThrow().state());
         assertEquals(JobInfo.State.READY, admin.job(b).orElseThrow().state());
