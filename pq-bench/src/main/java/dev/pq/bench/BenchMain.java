@@ -36,7 +36,8 @@ public final class BenchMain {
     }
 
     /** Ids of what runs outside the rounds, for bench.only. */
-    static final List<String> OTHER_IDS = List.of("peer.graphile", "peer.pgboss", "pq.churn");
+    static final List<String> OTHER_IDS = List.of("peer.graphile", "peer.pgboss", "pq.churn", "pq.scale.p1",
+            "pq.scale.p2", "pq.scale.p4", "pq.scale.p8");
 
     /** Which pq-core is measured: where its classes came from and its schema version. */
     static Map<String, Object> pqBuild() {
@@ -58,6 +59,19 @@ public final class BenchMain {
             RetentionScenarios.all().stream().filter(s -> config.selected(s.id())).forEach(selected::add);
             // issue 12's virtual threads (Java 21+): bench.only=pq.vthreads
             VThreadScenarios.all().stream().filter(s -> config.selected(s.id())).forEach(selected::add);
+        }
+        // issue 13's horizontal scale, on a cluster of its own: bench.only=pq.scale (see ScaleBench)
+        boolean scale = ScaleBench.wanted(config);
+        if (scale) {
+            boolean ok = ScaleBench.run(config, System.out);
+            boolean rest = !selected.isEmpty() || config.selected("peer.graphile") || config.selected("peer.pgboss")
+                    || config.selected("pq.churn");
+            if (!ok || !rest) {
+                if (!ok) {
+                    System.exit(1);
+                }
+                return;
+            }
         }
         boolean nodePeers = config.selected("peer.graphile") || config.selected("peer.pgboss");
         boolean churn = config.selected("pq.churn");
