@@ -24,14 +24,16 @@ import java.util.TreeMap;
 final class ScaleSampler implements AutoCloseable {
     static final double HZ = 100.0; // USER_HZ on Linux x86_64
     private static final String WAITS = """
-            SELECT coalesce(wait_event_type, 'CPU'), coalesce(wait_event, 'running'), count(*)
+            SELECT coalesce(wait_event_type, 'CPU'), coalesce(wait_event, 'running'),
+              regexp_replace(left(query, 60), '\\s+', ' ', 'g'), count(*)
             FROM pg_stat_activity WHERE state = 'active' AND backend_type = 'client backend'
-            AND pid <> pg_backend_pid() GROUP BY 1, 2""";
+            AND pid <> pg_backend_pid() GROUP BY 1, 2, 3""";
     private static final String NOT_GRANTED = "SELECT count(*) FROM pg_locks WHERE NOT granted";
 
     private final Connection connection;
     private final Thread thread;
     private final Map<String, Long> events = new TreeMap<>();
+    private final Map<String, Long> statements = new TreeMap<>();
     private long samples;
     private long notGrantedSum;
     private long notGrantedMax;
@@ -48,9 +50,11 @@ final class ScaleSampler implements AutoCloseable {
         try (Statement st = connection.createStatement()) {
             while (running) {
                 Map<String, Long> now = new TreeMap<>();
+                Map<String, Long> running = new TreeMap<>();
                 try (ResultSet rs = st.executeQuery(WAITS)) {
                     while (rs.next()) {
-                        now.put(rs.getString(1) + ":" + rs.getString(2), rs.getLong(3));
+                        now.merge(rs.getString(1) + ":" + rs.getString(2), rs.getLong(4), Long::sum);
+                        running.merge(rs.getString(3), rs.getLong(4), Long::sum);
                     }
                 }
                 long ng;
@@ -61,6 +65,7 @@ final class ScaleSampler implements AutoCloseable {
                 synchronized (this) {
                     samples++;
                     now.forEach((k, v) -> events.merge(k, v, Long::sum));
+                    running.forEach((k, v) -> statements.merge(k, v, Long::sum));
                     notGrantedSum += ng;
                     notGrantedMax = Math.max(notGrantedMax, ng);
                 }
@@ -105,6 +110,10 @@ final class ScaleSampler implements AutoCloseable {
         means.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(6)
                 .forEach(e -> top.put(e.getKey(), e.getValue()));
         out.put("waits", top);
+        Map<String, Double> busiest = new LinkedHashMap<>();
+        statements.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(4)
+                .forEach(e -> busiest.put(e.getKey(), round(e.getValue() / n)));
+        out.put("activeStatements", busiest);
         return out;
     }
 
