@@ -93,7 +93,7 @@ final class ScaleBench {
                     // their generic plan on a full table. Latency first, they would cache a sequential
                     // scan planned on the near-empty table and keep it through the drain (PostgreSQL
                     // replans only after an ANALYZE): a pq finding of its own, not a scaling effect.
-                    row.put("drain", measure.drain(fleet, cores));
+                    row.put("drain", measure.drain(fleet, n, cores));
                     row.put("latency", measure.latency(fleet));
                 } finally {
                     res.fleet = null;

@@ -9,8 +9,8 @@ import java.util.Map;
  * gains under 10% over the one before, with what the measurements say limited it.
  */
 final class ScaleReport {
-    static final String HEADER = String.format("%-12s %5s %9s %6s %8s %8s %7s %7s %6s %6s %6s %6s %6s %7s %7s  %s",
-            "step", "procs", "jobs/s", "xp1", "p50 ms", "p99 ms", "pg%core", "pg%mach", "jvmCor", "other", "busy%",
+    static final String HEADER = String.format("%-12s %5s %9s %6s %8s %8s %8s %7s %7s %6s %6s %6s %6s %6s %7s %7s  %s",
+            "step", "procs", "jobs/s", "xp1", "p50 ms", "p99 ms", "p99call", "pg%core", "pg%mach", "jvmCor", "other", "busy%",
             "Lock", "LWLock", "WAL MB", "WAL B/j", "top waits of active backends (mean count)");
 
     private ScaleReport() {
@@ -33,8 +33,8 @@ final class ScaleReport {
         ((Map<String, Object>) d.get("waits")).entrySet().stream().limit(4)
                 .forEach(e -> waits.append(waits.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
                         .append(e.getValue()));
-        return String.format("%-12s %5d %,9.0f %6.2f %8.2f %8.2f %7.0f %7.0f %6.2f %6.2f %6.0f %6.2f %6.2f %7.1f %7.0f  %s",
-                row.get("id"), (Integer) row.get("processes"), rate, rate / base, num(lat, "p50Ms"), num(lat, "p99Ms"),
+        return String.format("%-12s %5d %,9.0f %6.2f %8.2f %8.2f %8.2f %7.0f %7.0f %6.2f %6.2f %6.0f %6.2f %6.2f %7.1f %7.0f  %s",
+                row.get("id"), (Integer) row.get("processes"), rate, rate / base, num(lat, "p50Ms"), num(lat, "p99Ms"), num(lat, "fromCallP99Ms"),
                 num(d, "pgCorePct"), num(d, "pgMachinePct"), num(d, "workerJvmCores"), num(d, "otherCores"), num(d, "machineBusyPct"),
                 num(d, "lockWaiting"), num(d, "lwlockWaiting"), num(d, "walBytes") / 1e6, num(d, "walBytesPerJob"),
                 waits);

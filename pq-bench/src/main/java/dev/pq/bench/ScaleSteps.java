@@ -69,14 +69,19 @@ final class ScaleSteps {
 
     /**
      * {@code samples} probes (after 20 unmeasured ones), each put in its own transaction after a
-     * gap; latency from the put's return (its commit) to the start the worker reports.
+     * gap. The commit's instant is not visible to the client: latency is timed from the put's
+     * return (just after its commit, a lower bound that goes below zero when this harness is
+     * descheduled on a busy machine) and from the put's call (an upper bound: it adds the put).
      */
     Map<String, Object> latency(ScaleFleet fleet) throws Exception {
         int warm = 20;
         int n = samples();
         long[] lat = new long[n];
+        long[] fromCall = new long[n];
+        long[] put = new long[n];
         for (int s = -warm; s < n; s++) {
             int i = nextProbe++;
+            long called = micros();
             probe.probe(i);
             long committed = micros();
             long started = fleet.awaitStart(i, 10_000);
@@ -85,27 +90,40 @@ final class ScaleSteps {
             }
             if (s >= 0) {
                 lat[s] = started - committed;
+                fromCall[s] = started - called;
+                put[s] = committed - called;
             }
             Thread.sleep(gapMillis());
         }
         Arrays.sort(lat);
+        Arrays.sort(fromCall);
+        Arrays.sort(put);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("samples", n);
         out.put("gapMs", gapMillis());
-        out.put("p50Ms", ms(lat[(int) Math.floor(0.50 * (n - 1))]));
-        out.put("p99Ms", ms(lat[(int) Math.floor(0.99 * (n - 1))]));
-        out.put("maxMs", ms(lat[n - 1]));
+        out.put("p50Ms", ms(pct(lat, 50)));
+        out.put("p99Ms", ms(pct(lat, 99)));
         out.put("minMs", ms(lat[0]));
+        out.put("maxMs", ms(lat[n - 1]));
+        out.put("fromCallP50Ms", ms(pct(fromCall, 50)));
+        out.put("fromCallP99Ms", ms(pct(fromCall, 99)));
+        out.put("putP50Ms", ms(pct(put, 50)));
+        out.put("putP99Ms", ms(pct(put, 99)));
         return out;
     }
 
+    private static long pct(long[] sorted, int p) {
+        return sorted[(int) Math.floor(p / 100.0 * (sorted.length - 1))];
+    }
+
     /**
-     * An unmeasured drain of a tenth, then the measured one: {@code jobs} no-op jobs inserted in
+     * An unmeasured drain of a tenth per process (so that each process's JIT is as warm as the
+     * single one's), then the measured one: {@code jobs} no-op jobs inserted in
      * one transaction (pq-tasks' bulk enqueue, 5,000 per statement) while the workers idle; the
      * commit releases them (one notification); the time runs until the table is empty.
      */
-    Map<String, Object> drain(ScaleFleet fleet, int cores) throws Exception {
-        drainOnce(fleet, Math.max(1_000, jobs() / 10), cores);
+    Map<String, Object> drain(ScaleFleet fleet, int processes, int cores) throws Exception {
+        drainOnce(fleet, Math.max(1_000, jobs() / 10) * processes, cores);
         return drainOnce(fleet, jobs(), cores);
     }
 
