@@ -43,11 +43,16 @@ final class ScaleCluster implements AutoCloseable {
         this.port = port;
     }
 
+    /** {@code bench.scalePgBin}, else {@code PQ_SCALE_PG_BIN}, else {@code /usr/lib/postgresql/15/bin}. */
+    static Path binaries() {
+        return Path.of(BenchConfig.setting("scalePgBin", System.getenv().getOrDefault("PQ_SCALE_PG_BIN",
+                "/usr/lib/postgresql/15/bin")));
+    }
+
     /** initdb, configure and start; a failure stops and removes what was made. */
     static ScaleCluster start(String listenAddresses) throws IOException {
         reapStale();
-        Path bin = Path.of(BenchConfig.setting("scalePgBin", System.getenv().getOrDefault("PQ_SCALE_PG_BIN",
-                "/usr/lib/postgresql/15/bin")));
+        Path bin = binaries();
         if (!Files.isExecutable(bin.resolve("initdb")) || !Files.isExecutable(bin.resolve("pg_ctl"))) {
             throw new IllegalStateException("no initdb/pg_ctl in " + bin + " (set PQ_SCALE_PG_BIN)");
         }

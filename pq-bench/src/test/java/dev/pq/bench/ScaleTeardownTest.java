@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * pq.scale leaves nothing behind: its namespaces, veth links and PostgreSQL cluster are gone
  * after close, and a run that died without closing is reaped by the next one. It makes real
  * namespaces (numbered 201.., apart from the benchmark's 1..8) and a real cluster; where this
- * user may not create namespaces, the namespace tests are skipped.
+ * user may not create namespaces, the namespace tests are skipped, and the cluster test where
+ * there are no PostgreSQL binaries.
  */
 class ScaleTeardownTest {
     private static final int FIRST = 201;
@@ -68,6 +70,8 @@ class ScaleTeardownTest {
 
     @Test
     void clusterClose_stopsTheServerAndRemovesItsDirectory() throws Exception {
+        assumeTrue(Files.isExecutable(ScaleCluster.binaries().resolve("initdb")),
+                () -> "no PostgreSQL binaries in " + ScaleCluster.binaries() + " (PQ_SCALE_PG_BIN)");
         ScaleCluster cluster = ScaleCluster.start("127.0.0.1");
         long postmaster = cluster.postmasterPid();
         try (Connection c = DriverManager.getConnection(cluster.url("127.0.0.1", "scale-test"))) {
