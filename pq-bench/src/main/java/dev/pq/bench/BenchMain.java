@@ -17,7 +17,8 @@ import java.util.Map;
  * </pre>
  *
  * Settings: {@code bench.warmup}, {@code bench.duration} (seconds), {@code bench.repeats},
- * {@code bench.prefill}, {@code bench.only}, {@code bench.out}; see {@link BenchConfig}.
+ * {@code bench.prefill}, {@code bench.only}, {@code bench.out}; see {@link BenchConfig}. Issue 13's
+ * horizontal scale runs only when named: {@code -Dbench.only=pq.scale} (see {@link ScaleBench}).
  */
 public final class BenchMain {
     private BenchMain() {

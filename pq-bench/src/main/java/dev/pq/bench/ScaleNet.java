@@ -41,29 +41,42 @@ final class ScaleNet implements AutoCloseable {
         }
         reapStale();
         ScaleNet net = new ScaleNet(null);
+        int k = first;
         try {
-            for (int k = first; k < first + count; k++) {
+            for (; k < first + count; k++) {
+                own(k); // claims the name, or fails if another live process has it
+                ip("netns", "add", namespace(k)); // fails if it exists: then it is not ours to delete
                 net.made.add(k);
-                net.own(k);
                 net.add(k);
             }
             return net;
         } catch (IllegalStateException e) {
+            boolean someWorked = !net.made.isEmpty();
+            if (!net.made.contains(k) && Long.toString(ProcessHandle.current().pid()).equals(ownerOf(namespace(k)))) {
+                forget(namespace(k));
+            }
             net.close();
-            if (net.made.size() > 1) {
+            if (someWorked) {
                 throw e; // the first worked, a later one did not: not a missing privilege
             }
             return new ScaleNet(e.getMessage());
         }
     }
 
-    /** Records this JVM as the owner of namespace {@code k} before it exists (what reapStale reads). */
-    private void own(int k) {
+    /**
+     * Records this JVM as the owner of namespace {@code k} before it exists (what reapStale
+     * reads); fails if another live JVM owns it (a second run, a test at the same time).
+     */
+    private static void own(int k) {
+        Path file = OWNERS.resolve(namespace(k));
+        if (ownerAlive(namespace(k)) && !Long.toString(ProcessHandle.current().pid()).equals(ownerOf(namespace(k)))) {
+            throw new IllegalStateException(namespace(k) + " is in use by another live process (owner file " + file + ")");
+        }
         try {
             Files.createDirectories(OWNERS);
-            Files.writeString(OWNERS.resolve(namespace(k)), Long.toString(ProcessHandle.current().pid()));
+            Files.writeString(file, Long.toString(ProcessHandle.current().pid()));
         } catch (IOException e) {
-            throw new IllegalStateException("cannot write " + OWNERS.resolve(namespace(k)) + ": " + e.getMessage());
+            throw new IllegalStateException("cannot write " + file + ": " + e.getMessage());
         }
     }
 
@@ -71,7 +84,6 @@ final class ScaleNet implements AutoCloseable {
         String ns = namespace(k);
         String host = LINK_PREFIX + k + "h";
         String peer = LINK_PREFIX + k + "n";
-        ip("netns", "add", ns);
         ip("link", "add", host, "type", "veth", "peer", "name", peer);
         ip("link", "set", peer, "netns", ns);
         ip("addr", "add", hostAddress(k) + "/24", "dev", host);
@@ -153,12 +165,21 @@ final class ScaleNet implements AutoCloseable {
         }
     }
 
+    /** True if a live JVM (this one included) owns {@code ns}. */
     private static boolean ownerAlive(String ns) {
         try {
             long pid = Long.parseLong(Files.readString(OWNERS.resolve(ns)).trim());
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         } catch (IOException | RuntimeException e) {
             return false;
+        }
+    }
+
+    private static String ownerOf(String ns) {
+        try {
+            return Files.readString(OWNERS.resolve(ns)).trim();
+        } catch (IOException e) {
+            return "";
         }
     }
 

@@ -69,6 +69,23 @@ class ScaleTeardownTest {
     }
 
     @Test
+    void create_leavesANamespaceOfAnotherLiveProcessAlone_andFallsBackToLoopback() throws Exception {
+        String other = Long.toString(ProcessHandle.current().parent().orElseThrow().pid());
+        Files.createDirectories(ScaleNet.OWNERS);
+        Path owner = ScaleNet.OWNERS.resolve("pqscale" + (FIRST + 4));
+        Files.writeString(owner, other);
+        try {
+            ScaleNet net = ScaleNet.create(FIRST + 4, 1);
+            net.close();
+            assertTrue(net.loopback(), "falls back when the name is taken");
+            assertTrue(net.fallbackReason().contains("in use"), net.fallbackReason());
+            assertEquals(other, Files.readString(owner), "the other process's claim stays");
+        } finally {
+            Files.deleteIfExists(owner);
+        }
+    }
+
+    @Test
     void clusterClose_stopsTheServerAndRemovesItsDirectory() throws Exception {
         assumeTrue(Files.isExecutable(ScaleCluster.binaries().resolve("initdb")),
                 () -> "no PostgreSQL binaries in " + ScaleCluster.binaries() + " (PQ_SCALE_PG_BIN)");
