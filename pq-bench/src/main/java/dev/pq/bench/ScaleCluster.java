@@ -1,5 +1,7 @@
 package dev.pq.bench;
 
+import dev.pq.chaos.ProcessTools;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,10 +12,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The PostgreSQL cluster of the {@code pq.scale} benchmark: {@code initdb} into a temp directory
@@ -51,15 +51,14 @@ final class ScaleCluster implements AutoCloseable {
 
     /** initdb, configure and start; a failure stops and removes what was made. */
     static ScaleCluster start(String listenAddresses) throws IOException {
-        reapStale();
+        ProcessTools.reapStale(PREFIX);
         Path bin = binaries();
         if (!Files.isExecutable(bin.resolve("initdb")) || !Files.isExecutable(bin.resolve("pg_ctl"))) {
             throw new IllegalStateException("no initdb/pg_ctl in " + bin + " (set PQ_SCALE_PG_BIN)");
         }
         List<String> prefix = "root".equals(System.getProperty("user.name")) ? List.of("unshare", "-U") : List.of();
         Path dir = Files.createTempDirectory(PREFIX + ProcessHandle.current().pid() + "-");
-        Files.writeString(dir.resolve("owner.pid"), Long.toString(ProcessHandle.current().pid()));
-        Files.writeString(dir.resolve("bin.path"), bin.toString());
+        ProcessTools.claim(dir, bin);
         ScaleCluster c = new ScaleCluster(dir, bin, prefix, freePort());
         try {
             c.init(listenAddresses);
@@ -125,7 +124,7 @@ final class ScaleCluster implements AutoCloseable {
                 }
             }
         }
-        delete(dir);
+        ProcessTools.delete(dir);
     }
 
     private void tool(String name, String... args) {
@@ -159,45 +158,9 @@ final class ScaleCluster implements AutoCloseable {
         return "unshare".equals(cmd.get(0)) ? 2 : 0;
     }
 
-    /** Stops and removes clusters of this benchmark whose owning JVM is gone. */
-    static void reapStale() {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        try (Stream<Path> dirs = Files.list(tmp)) {
-            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith(PREFIX)).toList()) {
-                try {
-                    long owner = Long.parseLong(Files.readString(d.resolve("owner.pid")).trim());
-                    if (ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
-                        continue;
-                    }
-                    if (Files.exists(d.resolve("data/postmaster.pid"))) {
-                        Path bin = Path.of(Files.readString(d.resolve("bin.path")).trim());
-                        List<String> cmd = new ArrayList<>("root".equals(System.getProperty("user.name"))
-                                ? List.of("unshare", "-U") : List.of());
-                        cmd.addAll(List.of(bin.resolve("pg_ctl").toString(), "-D", d.resolve("data").toString(),
-                                "-m", "immediate", "-w", "stop"));
-                        run(cmd, d.resolve("tools.log"));
-                    }
-                    delete(d);
-                } catch (IOException | RuntimeException e) {
-                    // not ours, or already half gone
-                }
-            }
-        } catch (IOException e) {
-            // no temp dir listing: nothing to reap
-        }
-    }
-
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
-        }
-    }
-
-    private static void delete(Path d) {
-        try (Stream<Path> all = Files.walk(d)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("pq.scale: cannot remove " + d + ": " + e.getMessage());
         }
     }
 }

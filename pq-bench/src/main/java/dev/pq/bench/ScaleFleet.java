@@ -1,22 +1,20 @@
 package dev.pq.bench;
 
+import dev.pq.chaos.ProcessTools;
+
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * The {@code n} worker processes of one {@code pq.scale} step: {@link ScaleWorker} JVMs, process
@@ -61,7 +59,7 @@ final class ScaleFleet implements AutoCloseable {
     private void spawn(int k, ScaleNet net, ScaleCluster cluster, Path logDir) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = net.wrap(k, List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath(), ScaleWorker.class.getName(),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", ProcessTools.classpath(ScaleFleet.class), ScaleWorker.class.getName(),
                 cluster.url(net.serverAddressFor(k), "scale-w" + k), Long.toString(ProcessHandle.current().pid())));
         Path log = logDir.resolve("w" + k + ".log");
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.to(log.toFile())).start();
@@ -144,20 +142,5 @@ final class ScaleFleet implements AutoCloseable {
         } catch (IOException e) {
             return "(no log " + log + ")";
         }
-    }
-
-    /** This JVM's class path: under exec:java it is the plugin's class loader's, not java.class.path. */
-    static String classpath() {
-        ClassLoader cl = ScaleFleet.class.getClassLoader();
-        if (cl instanceof URLClassLoader u && u.getURLs().length > 0) {
-            return Arrays.stream(u.getURLs()).map(url -> {
-                try {
-                    return new File(url.toURI()).getPath();
-                } catch (java.net.URISyntaxException e) {
-                    return url.getPath();
-                }
-            }).collect(Collectors.joining(File.pathSeparator));
-        }
-        return System.getProperty("java.class.path");
     }
 }

@@ -1,5 +1,7 @@
 package dev.pq.bench;
 
+import dev.pq.chaos.ProcessTools;
+
 import dev.pq.PQ;
 import dev.pq.tasks.Task;
 import dev.pq.tasks.Tasks;
@@ -54,7 +56,7 @@ public final class ScaleWorker {
         if (args.length != 2) {
             throw new IllegalArgumentException("usage: ScaleWorker <jdbc url> <parent pid>");
         }
-        watchParent(Long.parseLong(args[1]));
+        ProcessTools.haltWhenGone(Long.parseLong(args[1]), "scale-parent-watch");
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
                 StandardCharsets.UTF_8);
         PQ pq = PQ.builder().url(args[0]).build();
@@ -75,20 +77,5 @@ public final class ScaleWorker {
         }
         worker.awaitTermination();
         pq.close();
-    }
-
-    private static void watchParent(long parent) {
-        Thread t = new Thread(() -> {
-            while (ProcessHandle.of(parent).map(ProcessHandle::isAlive).orElse(false)) {
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-            Runtime.getRuntime().halt(3);
-        }, "scale-parent-watch");
-        t.setDaemon(true);
-        t.start();
     }
 }

@@ -48,7 +48,7 @@ public final class ChaosWorker {
         long parent = Long.parseLong(a.getOrDefault("parent", "0"));
         long heapEvery = Long.parseLong(a.getOrDefault("heapEvery", "0"));
         if (parent > 0) {
-            watchParent(parent);
+            ProcessTools.haltWhenGone(parent, "chaos-parent-watch");
         }
         RunLog ledger = new RunLog(required(a, "ledger"), label);
         PQ pq = PQ.builder().url(required(a, "url")).poolSize(workers + 4).build();
@@ -84,22 +84,6 @@ public final class ChaosWorker {
         } catch (Exception e) {
             log.debug("heap sample not recorded: {}", e.toString());
         }
-    }
-
-    private static void watchParent(long parent) {
-        Thread t = new Thread(() -> {
-            while (ProcessHandle.of(parent).map(ProcessHandle::isAlive).orElse(false)) {
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-            log.error("the harness (pid {}) is gone: halting", parent);
-            Runtime.getRuntime().halt(3);
-        }, "chaos-parent-watch");
-        t.setDaemon(true);
-        t.start();
     }
 
     private static String required(Map<String, String> a, String key) {

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * reverse order by one shutdown hook on every exit path: a normal end, an exception, Ctrl-C,
  * SIGTERM. Owners close their resources themselves as usual and then {@link #forget} them.
  * (After a SIGKILL of this JVM, the children notice their parent is gone and exit, and the next
- * run stops clusters left behind: {@link Cluster#reapStale()}.)
+ * run stops clusters left behind: {@link ProcessTools#reapStale(String)}.)
  */
 final class Cleanup {
     private static final Logger log = LoggerFactory.getLogger(Cleanup.class);

@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -49,12 +48,11 @@ final class Cluster implements AutoCloseable {
 
     /** Creates and starts a cluster; it is stopped and removed at JVM exit at the latest. */
     static Cluster start() {
-        reapStale();
+        ProcessTools.reapStale(PREFIX);
         PgBinaries bin = PgBinaries.locate();
         try {
             Path dir = Files.createTempDirectory(PREFIX + ProcessHandle.current().pid() + "-");
-            Files.writeString(dir.resolve("owner.pid"), Long.toString(ProcessHandle.current().pid()));
-            Files.writeString(dir.resolve("bin.path"), bin.bin().toString());
+            ProcessTools.claim(dir, bin.bin());
             Cluster c = new Cluster(bin, dir, freePort());
             Cleanup.register(c);
             c.init();
@@ -185,41 +183,8 @@ final class Cluster implements AutoCloseable {
                 }
             }
         }
-        delete(dir);
+        ProcessTools.delete(dir);
         log.info("chaos cluster on port {} stopped and removed", port);
-    }
-
-    /** Stops and removes clusters whose owning JVM is gone (killed before it could clean up). */
-    static void reapStale() {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        try (Stream<Path> dirs = Files.list(tmp)) {
-            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith(PREFIX)).toList()) {
-                try {
-                    long owner = Long.parseLong(Files.readString(d.resolve("owner.pid")).trim());
-                    if (ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
-                        continue;
-                    }
-                    if (Files.exists(d.resolve("data/postmaster.pid"))) {
-                        Path bin = Path.of(Files.readString(d.resolve("bin.path")).trim());
-                        List<String> cmd = List.of(bin.resolve("pg_ctl").toString(), "-D", d.resolve("data").toString(),
-                                "-m", "immediate", "-w", "stop");
-                        if ("root".equals(System.getProperty("user.name"))) {
-                            cmd = Stream.concat(Stream.of("unshare", "-U"), cmd.stream()).toList();
-                        }
-                        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                                .start().waitFor(60, TimeUnit.SECONDS);
-                    }
-                    log.warn("removed the chaos cluster {} left behind by process {}", d, owner);
-                    delete(d);
-                } catch (IOException | RuntimeException e) {
-                    log.debug("not a chaos cluster left behind: {} ({})", d, e.toString());
-                }
-            }
-        } catch (IOException e) {
-            log.debug("cannot list {}: {}", tmp, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static int freePort() throws IOException {
@@ -234,14 +199,6 @@ final class Cluster implements AutoCloseable {
             return s.length() > 3000 ? s.substring(s.length() - 3000) : s;
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    private static void delete(Path d) {
-        try (Stream<Path> all = Files.walk(d)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            log.warn("cannot remove {}: {}", d, e.toString());
         }
     }
 }

@@ -1,8 +1,6 @@
 package dev.pq.chaos;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,10 +11,8 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * The worker processes of one scenario: child JVMs running {@link ChaosWorker}, started the way
@@ -68,7 +64,7 @@ final class Fleet implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSX",
-                "-cp", classpath(), ChaosWorker.class.getName()));
+                "-cp", ProcessTools.classpath(Fleet.class), ChaosWorker.class.getName()));
         cmd.addAll(List.of("url=" + env.url("chaos-worker-" + label), "ledger=" + env.url("chaos-ledger"),
                 "label=" + label, "workers=" + threads, "poll=" + poll.toMillis(),
                 "parent=" + ProcessHandle.current().pid(), "heapEvery=" + heapEverySeconds));
@@ -162,21 +158,6 @@ final class Fleet implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    /** The classpath of this JVM's code: under exec:java that is the plugin's class loader, not java.class.path. */
-    static String classpath() {
-        ClassLoader cl = Fleet.class.getClassLoader();
-        if (cl instanceof URLClassLoader u && u.getURLs().length > 0) {
-            return Arrays.stream(u.getURLs()).map(url -> {
-                try {
-                    return new File(url.toURI()).getPath();
-                } catch (java.net.URISyntaxException e) {
-                    return url.getPath();
-                }
-            }).collect(Collectors.joining(File.pathSeparator));
-        }
-        return System.getProperty("java.class.path");
     }
 
     static String tail(Path log) {

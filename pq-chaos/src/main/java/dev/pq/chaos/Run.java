@@ -9,12 +9,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +56,7 @@ final class Run implements AutoCloseable {
 
     static Run begin(Env env, String id, int processes, int threads, long heapEverySeconds) throws SQLException {
         Path dir = env.logRoot().resolve(id);
-        delete(dir);
+        ProcessTools.delete(dir);
         try (Connection c = env.admin()) {
             Ledger.reset(c);
         }
@@ -137,19 +135,8 @@ final class Run implements AutoCloseable {
                     log.warn("could not copy the server log: {}", e.toString());
                 }
             } else {
-                delete(logDir);
+                ProcessTools.delete(logDir);
             }
-        }
-    }
-
-    static void delete(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            log.warn("cannot remove {}: {}", dir, e.toString());
         }
     }
 }
