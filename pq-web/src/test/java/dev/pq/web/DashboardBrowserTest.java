@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -81,20 +82,30 @@ class DashboardBrowserTest extends DashboardTestBase {
      * leads to (the old document gone, not just a flash from the last click), retrying a row live refresh replaced.
      */
     private void click(String selector, String label) {
-        WebElement page = driver.findElement(By.tagName("html"));
+        markPage();
         wait.ignoring(StaleElementReferenceException.class).until(d -> {
             WebElement row = d.findElement(By.cssSelector(selector));
             row.findElements(By.tagName("button")).stream().filter(b -> b.getText().equals(label)).findFirst()
                     .orElseThrow(() -> new AssertionError("no " + label + " button in " + selector)).click();
             return true;
         });
-        landed(page);
+        landed();
     }
 
-    /** Waits until {@code page} was replaced by a new document with a flash message. */
-    private void landed(WebElement page) {
-        wait.until(ExpectedConditions.stalenessOf(page));
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("flash")));
+    /** Marks the current document (a script variable: live refresh keeps it, only a new page loses it). */
+    private void markPage() {
+        driver.executeScript("window.pqOldPage = true;");
+    }
+
+    /**
+     * Waits until the marked document was replaced by a new, loaded one with a flash message. Asked by script,
+     * not through a handle on the old {@code <html>}: while the page changes, Chromium answers a question about
+     * the old element with a plain error ("does not belong to the document"), not a stale-element one.
+     */
+    private void landed() {
+        new WebDriverWait(driver, Duration.ofSeconds(20)).ignoring(WebDriverException.class).until(d -> Boolean.TRUE
+                .equals(driver.executeScript("return window.pqOldPage === undefined && document.readyState === "
+                        + "'complete' && document.getElementById('flash') !== null;")));
     }
 
     private String flash() {
@@ -156,14 +167,14 @@ class DashboardBrowserTest extends DashboardTestBase {
         }
         logIn();
         go("/failed?queue=invoices");
-        WebElement page = driver.findElement(By.tagName("html"));
+        markPage();
         wait.ignoring(StaleElementReferenceException.class).until(d -> {
             d.findElements(By.tagName("button")).stream().filter(x -> x.getText().equals("Retry all")).findFirst()
                     .orElseThrow().click();
             return true;
         });
         wait.until(ExpectedConditions.alertIsPresent()).accept();
-        landed(page);
+        landed();
         assertTrue(flash().contains("Retried 2 failed jobs"), flash());
         assertEquals(JobInfo.State.READY, admin.job(a).orElseThrow().state());
         assertEquals(JobInfo.State.READY, admin.job(b).orElseThrow().state());
