@@ -39,6 +39,7 @@ public final class Listener implements Service {
     private Thread thread;
     private volatile Connection dedicated;
     private final Waiters waiters;
+    private long nextHousekeeping; // listener thread only
 
     public Listener(ConnectionSource source, Sql sql) {
         this.source = source;
@@ -214,6 +215,11 @@ public final class Listener implements Service {
     }
 
     private void housekeep(Connection c) {
+        long now = System.nanoTime();
+        if (now - nextHousekeeping < 0) {
+            return;
+        }
+        nextHousekeeping = now + 250_000_000L;
         try {
             waiters.housekeep(c);
         } catch (SQLException e) {

@@ -54,17 +54,28 @@ final class Waiters {
      * in place, registers it (committed) before returning. With a shared connection the listener
      * registers it at its next turn instead (the caller may hold the connection).
      */
-    synchronized void enter(String queue) {
-        interest.merge(queue, 1, Integer::sum);
-        idleSince.remove(queue);
-        if (pid != null && !registered.contains(queue) && !source.shared()) {
-            try (Connection c = source.acquire()) {
-                write(c, sql.register, pid, List.of(queue));
-                registered.add(queue);
-            } catch (SQLException e) {
-                // not registered: puts may not notify; the waiter still polls, and the next enter retries
-                log.warn("table={} queue={} registering a waiter: {}", sql.display, queue, e.toString());
+    void enter(String queue) {
+        Integer p;
+        synchronized (this) {
+            interest.merge(queue, 1, Integer::sum);
+            idleSince.remove(queue);
+            p = pid;
+            if (p == null || registered.contains(queue) || source.shared()) {
+                return;
             }
+        }
+        // Outside the monitor, so the listener thread never waits for this insert: with interest
+        // counted, housekeeping leaves the queue alone, and a reconnect registers it again anyway.
+        try (Connection c = source.acquire()) {
+            write(c, sql.register, p, List.of(queue));
+            synchronized (this) {
+                if (p.equals(pid)) {
+                    registered.add(queue);
+                }
+            }
+        } catch (SQLException e) {
+            // not registered: puts may not notify; the waiter still polls, and housekeeping retries
+            log.warn("table={} queue={} registering a waiter: {}", sql.display, queue, e.toString());
         }
     }
 
@@ -93,7 +104,7 @@ final class Waiters {
                 registered.addAll(interest.keySet());
             }
         } catch (SQLException e) {
-            // e.g. a schema older than version 7: puts notify unconditionally there; retried at housekeeping
+            // e.g. a schema older than version 7 (its puts fail until migrated); retried at housekeeping
             log.debug("table={} registering waiters: {}", sql.display, e.toString());
         }
     }
