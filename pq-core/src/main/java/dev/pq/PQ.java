@@ -268,8 +268,9 @@ public final class PQ implements AutoCloseable {
 
         /**
          * How often a waiting getter looks again without a notification (default 1 s): the
-         * fallback for notifications lost to a dropped listener connection and for jobs released
-         * by a session that died.
+         * fallback for notifications lost to a dropped listener connection, for jobs released
+         * by a session that died, and for the one put that can race a getter's registration as a
+         * waiter (puts notify only queues somebody waits on; see the README's design notes).
          */
         public Builder pollInterval(Duration pollInterval) {
             this.pollInterval = pollInterval;

@@ -258,8 +258,7 @@ public final class Queue<T> implements Iterable<Job<T>> {
         try {
             if (!timeout.isZero()) {
                 engine.listener().ensureStarted();
-                signal = engine.listener().signal(name);
-                signal.enter();
+                signal = engine.listener().enter(name); // registered (committed) before the first look below
             }
             int candidates = Sql.DEFAULT_CANDIDATES;
             long contended = 0;
@@ -301,7 +300,7 @@ public final class Queue<T> implements Iterable<Job<T>> {
             return Optional.empty();
         } finally {
             if (signal != null) {
-                signal.exit();
+                engine.listener().exit(name);
             }
         }
     }

@@ -122,7 +122,8 @@ class BadInputTest extends PgTest {
                     () -> PQ.builder().url(TestDatabase.url()).schema(bad).build(), "schema", bad);
         }
         assertEquals("pq_schema_versions,queue,queue_paused,queue_rate_slots,queue_scheduler,queue_scheduler_enqueued,"
-                + "queue_scheduler_runs,queue_stats,queue_stats_depth,queue_stats_series,queue_unique,queue_workers",
+                + "queue_scheduler_runs,queue_stats,queue_stats_depth,queue_stats_series,queue_unique,queue_waiters,"
+                + "queue_workers",
                 queryOne("SELECT string_agg(tablename, ',' ORDER BY tablename) "
                 + "FROM pg_tables WHERE schemaname = ?", schema), "only the test's own tables exist");
     }

@@ -55,6 +55,21 @@ class MigrationTest extends PgTest {
     }
 
     @Test
+    void version7_addsTheWaitersRegistry_andDownToVersion6RemovesIt() {
+        fresh.migrate();
+        assertNotNull(regclass("queue_waiters"));
+        assertEquals(1L, queryLong("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                + "WHERE n.nspname = ? AND p.proname = 'queue_notify'", schema));
+        fresh.migrate(6);
+        assertNull(regclass("queue_waiters"));
+        assertEquals(0L, queryLong("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                + "WHERE n.nspname = ? AND p.proname = 'queue_notify'", schema));
+        fresh.migrate();
+        long id = fresh.queue("apples").put("Cox");
+        assertEquals(id, fresh.queue("apples").poll().orElseThrow().id());
+    }
+
+    @Test
     void migrate_isIdempotent_andKeepsJobs() {
         fresh.migrate();
         long id = fresh.queue("apples").put("Cox");

@@ -22,7 +22,7 @@ final class PqScenarios {
     }
 
     static List<Scenario> all() {
-        return List.of(put(1), put(4), putAll(1), putAll(4), txGet(1), txGet(4), txGet(16), get(1));
+        return List.of(put(1), put(4), put(16), putAll(1), putAll(4), txGet(1), txGet(4), txGet(16), get(1));
     }
 
     /**

@@ -21,7 +21,7 @@ final class RawScenarios {
     }
 
     static List<Scenario> all() {
-        return List.of(insert(1), insert(4), insertNotify(1), insertNotify(4), batch(1), batch(4), copy(1), copy(4),
+        return List.of(insert(1), insert(4), insert(16), insertNotify(1), insertNotify(4), batch(1), batch(4), copy(1), copy(4),
                 copyIds(1), dequeueAdvisory(1),
                 dequeueAdvisory(4), dequeueAdvisory(16), batchClaim(1), batchClaim(4));
     }

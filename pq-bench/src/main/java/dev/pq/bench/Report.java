@@ -27,6 +27,7 @@ final class Report {
     static final List<Ratio> RAW = List.of(
             new Ratio("put / raw INSERT, 1 thread", "pq.put.t1", "raw.insert.t1"),
             new Ratio("put / raw INSERT, 4 threads", "pq.put.t4", "raw.insert.t4"),
+            new Ratio("put / raw INSERT, 16 threads", "pq.put.t16", "raw.insert.t16"),
             new Ratio("put / raw INSERT + pg_notify, 1 thread", "pq.put.t1", "raw.insertNotify.t1"),
             new Ratio("put / raw INSERT + pg_notify, 4 threads", "pq.put.t4", "raw.insertNotify.t4"),
             new Ratio("putAll / raw 1,000-row INSERT, 1 thread", "pq.putAll1000.t1", "raw.batch1000.t1"),

@@ -283,10 +283,13 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** Translates a driver exception; a missing table becomes {@link SchemaMissingException}. */
+    /**
+     * Translates a driver exception; a missing table, column or function (the notify function of
+     * schema version 7) becomes {@link SchemaMissingException}.
+     */
     public PQException translate(SQLException e, String what) {
         String state = e.getSQLState();
-        if ("42P01".equals(state) || "42703".equals(state)) {
+        if ("42P01".equals(state) || "42703".equals(state) || "42883".equals(state)) {
             return new SchemaMissingException(sql.display, e);
         }
         if (closed) {

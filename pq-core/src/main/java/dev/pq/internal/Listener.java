@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * listens on the table's channel (payload: queue name) and wakes that queue's {@link Signal}.
  * After a lost connection it reconnects with backoff and wakes every waiter, since notifications
  * sent in between are gone. With a shared connection it takes short turns on it.
+ *
+ * <p>Puts notify only queues somebody waits on ({@link Waiters}): a getter or locker calls
+ * {@link #enter} (which registers the queue for this listener's backend, committed) before it
+ * re-checks the queue and sleeps, and {@link #exit} when it stops waiting.
  */
 public final class Listener implements Service {
     private static final Logger log = LoggerFactory.getLogger(Listener.class);
@@ -34,10 +38,45 @@ public final class Listener implements Service {
     private volatile boolean listening;
     private Thread thread;
     private volatile Connection dedicated;
+    private final Waiters waiters;
+    private long nextHousekeeping; // listener thread only
 
     public Listener(ConnectionSource source, Sql sql) {
         this.source = source;
         this.sql = sql;
+        this.waiters = new Waiters(source, sql);
+    }
+
+    /**
+     * A getter of {@code queue} is about to wait: counts it on the queue's {@link Signal} and
+     * {@link #register}s the queue. Call after {@link #ensureStarted()}, before its first look.
+     */
+    public Signal enter(String queue) {
+        Signal s = signal(queue);
+        s.enter();
+        register(queue);
+        return s;
+    }
+
+    /** The getter of {@link #enter} stops waiting. */
+    public void exit(String queue) {
+        signal(queue).exit();
+        unregister(queue);
+    }
+
+    /**
+     * Somebody here is about to wait on {@code queue} ({@code "*"}: on every queue): registers it
+     * in the waiters registry so puts notify it, committed on return (with a shared connection, or
+     * while LISTEN is not in place, the listener registers it at its next turn, or when LISTEN is
+     * back and it wakes every waiter). Call before the waiter re-checks the queue.
+     */
+    public void register(String queue) {
+        waiters.enter(queue);
+    }
+
+    /** The waiter of {@link #register} stops waiting; the registration lingers a moment. */
+    public void unregister(String queue) {
+        waiters.exit(queue);
     }
 
     /** The signal of a queue. */
@@ -122,6 +161,7 @@ public final class Listener implements Service {
                     break;
                 }
                 listening = false;
+                waiters.disconnected();
                 closeDedicated();
                 log.atWarn().setMessage("table={} listener connection lost, reconnecting in {} ms: {}")
                         .addArgument(sql.display).addArgument(delay.peek()).addArgument(e.toString())
@@ -136,6 +176,7 @@ public final class Listener implements Service {
         }
         if (listening && source.shared()) {
             try (Connection c = source.acquire(); Statement st = c.createStatement()) {
+                waiters.close(c);
                 st.execute("UNLISTEN *");
             } catch (SQLException e) {
                 log.debug("table={} UNLISTEN on the shared connection: {}", sql.display, e.toString());
@@ -150,6 +191,9 @@ public final class Listener implements Service {
         Connection c = source.dedicated();
         dedicated = c;
         c.setAutoCommit(true);
+        // Registered before LISTEN (so LISTEN stays the statement pg_stat_activity shows): a put in
+        // between is not heard, but committed before the re-check of every waiter below.
+        waiters.connected(c, backendPid(c));
         try (Statement st = c.createStatement()) {
             st.execute(sql.listen);
         }
@@ -166,6 +210,27 @@ public final class Listener implements Service {
         PGConnection pg = c.unwrap(PGConnection.class);
         while (running) {
             dispatch(pg.getNotifications(250));
+            housekeep(null);
+        }
+    }
+
+    private void housekeep(Connection c) {
+        long now = System.nanoTime();
+        if (now - nextHousekeeping < 0) {
+            return;
+        }
+        nextHousekeeping = now + 250_000_000L;
+        try {
+            waiters.housekeep(c);
+        } catch (SQLException e) {
+            log.debug("table={} updating the waiters registry: {}", sql.display, e.toString());
+        }
+    }
+
+    private static int backendPid(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 
@@ -175,10 +240,12 @@ public final class Listener implements Service {
                 try (Statement st = c.createStatement()) {
                     st.execute(sql.listen);
                 }
+                waiters.connected(c, backendPid(c));
                 listening = true;
                 firstListen.countDown();
             }
             dispatch(c.unwrap(PGConnection.class).getNotifications(10));
+            housekeep(c);
         }
         Thread.yield();
     }
@@ -219,6 +286,9 @@ public final class Listener implements Service {
         dedicated = null;
         if (c != null) {
             try (c) {
+                if (!running) {
+                    waiters.close(c);
+                }
                 try (Statement st = c.createStatement()) {
                     st.execute("UNLISTEN *"); // a pooled connection must not keep collecting notifications
                 }

@@ -24,7 +24,8 @@ public final class Migrator {
     private static final Logger log = LoggerFactory.getLogger(Migrator.class);
 
     /** The migrations, by version: {@code V<n>__<name>.sql} and its {@code .down.sql}. */
-    private static final List<String> NAMES = List.of("queue_table", "workers_and_stats", "failed_state", "scheduler", "operations", "lifecycle");
+    private static final List<String> NAMES = List.of("queue_table", "workers_and_stats", "failed_state", "scheduler", "operations", "lifecycle",
+            "waiters");
 
     /** The newest schema version this library knows. */
     public static final int LATEST = NAMES.size();

@@ -55,6 +55,12 @@ public final class Sql {
     /** The quoted, schema-qualified names of the unique-period claims and rate-limit slots (schema version 6). */
     public final String uniqueClaims;
     public final String rateSlots;
+    /**
+     * The quoted, schema-qualified names of the waiters registry and of the function that notifies
+     * a queue's channel only when somebody waits on it (schema version 7).
+     */
+    public final String waiters;
+    public final String notifyFunction;
     /** Human-readable qualified name for messages. */
     public final String display;
     /** The NOTIFY channel of this table; the payload is the queue name. */
@@ -74,7 +80,11 @@ public final class Sql {
     /** Replaces the payload of a kept job (its history shows the new data). */
     public final String updateKept;
     public final String restore;
+    /** Notifies a queue's channel if somebody waits on it (the job channel only; control messages always go). */
     public final String notify;
+    public final String register;
+    public final String unregister;
+    public final String cleanWaiters;
     public final String listen;
     public final String queues;
     public final String size;
@@ -95,6 +105,8 @@ public final class Sql {
         this.depth = qs + ".\"" + table + "_stats_depth\"";
         this.uniqueClaims = qs + ".\"" + table + "_unique\"";
         this.rateSlots = qs + ".\"" + table + "_rate_slots\"";
+        this.waiters = qs + ".\"" + table + "_waiters\"";
+        this.notifyFunction = qs + ".\"" + table + "_notify\"";
         CRC32 crc = new CRC32();
         crc.update(display.getBytes(StandardCharsets.UTF_8));
         this.lockClass = (int) crc.getValue();
@@ -106,7 +118,7 @@ public final class Sql {
                   INSERT INTO {table} (queue, data, bytes, schedule_at, expected_at)
                   VALUES (?, CAST(? AS jsonb), ?, {when}, {when})
                   RETURNING id)
-                SELECT id, pg_notify(?, ?) FROM job""");
+                SELECT id, {notify}(?, ?) FROM job""");
 
         String putAll = """
                 WITH job AS (
@@ -114,7 +126,7 @@ public final class Sql {
                   SELECT ?, %s, {when}, {when} FROM unnest(CAST(? AS %s)) WITH ORDINALITY AS u(p, n)
                   ORDER BY n
                   RETURNING id)
-                SELECT (SELECT array_agg(id ORDER BY id) FROM job), pg_notify(?, ?)""";
+                SELECT (SELECT array_agg(id ORDER BY id) FROM job), {notify}(?, ?)""";
         putAllJson = named("putAllJson", String.format(putAll, "CAST(p AS jsonb), NULL", "text[]"));
         putAllBinary = named("putAllBinary", String.format(putAll, "NULL, p", "bytea[]"));
 
@@ -168,7 +180,15 @@ public final class Sql {
                 INSERT INTO {table} (id, queue, enqueued_at, schedule_at, expected_at, data, bytes,
                                      priority, task, error_count, last_error_message, last_error_backtrace)
                 VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?)""");
-        notify = named("notify", "SELECT pg_notify(?, ?)");
+        notify = named("notify", "SELECT {notify}(?, ?)");
+        // The waiters registry: rows of the LISTEN backend (pid), one per queue it waits on.
+        register = named("register", """
+                INSERT INTO {waiters} (queue, pid) SELECT q, ? FROM unnest(CAST(? AS text[])) AS u(q)
+                ON CONFLICT (queue, pid) DO UPDATE SET since = now()""");
+        unregister = named("unregister", "DELETE FROM {waiters} WHERE pid = ? AND queue = ANY (CAST(? AS text[]))");
+        // Rows of backends that are gone (a killed process) and of this listener's previous backend.
+        cleanWaiters = named("cleanWaiters", """
+                DELETE FROM {waiters} WHERE pid = ? OR pid NOT IN (SELECT pid FROM pg_stat_activity)""");
         // the control channel first: the table's own channel is the statement pg_stat_activity shows
         listen = "LISTEN \"" + control + "\";LISTEN \"" + channel + "\"";
         queues = named("queues", """
@@ -204,7 +224,7 @@ public final class Sql {
     /**
      * A named statement of this table: {@code /* pq:name *\/} and {@code text} with its placeholders
      * filled in: {@code {table}}, {@code {workers}}, {@code {stats}}, {@code {paused}}, {@code {series}}, {@code {depth}}, {@code {unique}},
-     * {@code {rate_slots}}, {@code {when}},
+     * {@code {rate_slots}}, {@code {waiters}}, {@code {notify}} (the function: {@code {notify}(channel, queue)}), {@code {when}},
      * {@code {lock_key}}, {@code {lock_objid}}, and {@code {pending}} / {@code {due}} (with
      * {@code .t} for the columns of alias {@code t}, e.g. {@code {pending.t}}).
      */
@@ -218,6 +238,8 @@ public final class Sql {
         parts.put("depth", depth);
         parts.put("unique", uniqueClaims);
         parts.put("rate_slots", rateSlots);
+        parts.put("waiters", waiters);
+        parts.put("notify", notifyFunction);
         parts.put("when", WHEN);
         parts.put("lock_key", LOCK_KEY);
         parts.put("lock_objid", LOCK_OBJID);

@@ -1,5 +1,6 @@
 package dev.pq.tasks;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +68,25 @@ class WakeUpTest extends TasksTestBase {
         String got = rung.poll(20, TimeUnit.SECONDS);
         assertTrue(label.equals(got), "expected " + label + ", got " + got);
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    }
+
+    @Test
+    void aRunningWorker_isRegisteredAsAWaiterOfItsQueues_andItsRowsGoWhenItStops() throws Exception {
+        Worker w = start(Worker.builder(tasks).queues("bells", "other").workerCount(1).pollInterval(LONG_POLL));
+        assertEquals(2, count("SELECT count(*) FROM " + schema + ".queue_waiters WHERE queue IN ('bells', 'other')"));
+        tasks.client(Bell.class).ring("registered");
+        assertTrue(secondsToRing("registered") < 3_000, "the notification woke the worker");
+        w.close();
+        await("the worker's registrations go", Duration.ofSeconds(20),
+                () -> count("SELECT count(*) FROM " + schema + ".queue_waiters") == 0);
+    }
+
+    @Test
+    void aWorkerOfAGlob_waitsOnEveryQueue() throws Exception {
+        idleWorker("*");
+        assertEquals(1, count("SELECT count(*) FROM " + schema + ".queue_waiters WHERE queue = '*'"));
+        tasks.client(Bell.class).ring("any queue");
+        assertTrue(secondsToRing("any queue") < 3_000, "a put to any queue notifies a glob worker");
     }
 
     @Test

@@ -54,7 +54,7 @@ public final class SchedulerSql {
                   WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE task = ? AND {pending})
                   ON CONFLICT (task) WHERE task = 'pq.scheduler' AND finished_at IS NULL AND failed_at IS NULL DO NOTHING
                   RETURNING id)
-                SELECT id, pg_notify(?, ?) FROM job""");
+                SELECT id, {notify}(?, ?) FROM job""");
         removeJob = core.named("schedulerRemove", "DELETE FROM {table} WHERE task = ?");
         jobIds = core.named("schedulerJobs", "SELECT id, schedule_at FROM {table} WHERE task = ? AND {pending}");
         runs = core.named("schedulerRuns", "SELECT id, job_id, run_at, entries FROM " + runsTable

@@ -31,7 +31,7 @@ public final class EnqueueSql {
                   VALUES (?, ?, ?, CAST(? AS jsonb), {when}, {when}, ?, ?, CAST(? AS smallint))
                   """ + keyedConflict + """
                   RETURNING id)
-                SELECT id, pg_notify(?, ?) FROM job""");
+                SELECT id, {notify}(?, ?) FROM job""");
         uniqueHolder = core.named("uniqueHolder", """
                 SELECT id FROM {table} WHERE unique_key = ? AND unique_scope IN (1, 2) AND {pending}""");
         uniqueHolders = core.named("uniqueHolders", """
@@ -50,7 +50,7 @@ public final class EnqueueSql {
                   INSERT INTO {table} (id, queue, priority, task, data, schedule_at, expected_at, group_key, unique_key, unique_scope)
                   SELECT claim.job_id, ?, ?, ?, CAST(? AS jsonb), {when}, {when}, ?, ?, 3 FROM claim
                   RETURNING id)
-                SELECT id, pg_notify(?, ?) FROM job""");
+                SELECT id, {notify}(?, ?) FROM job""");
         periodHolder = core.named("periodHolder", """
                 SELECT job_id FROM {unique} WHERE key = ? AND expires_at > clock_timestamp()""");
         // Replace mode: the holder's arguments, priority and times, if it is pending and no worker
@@ -61,7 +61,7 @@ public final class EnqueueSql {
                          group_key = ?
                   WHERE t.id = ? AND {pending.t} AND pg_try_advisory_xact_lock(?, {lock_key})
                   RETURNING t.id, t.queue)
-                SELECT id, pg_notify(?, queue) FROM r""");
+                SELECT id, {notify}(?, queue) FROM r""");
         // Many jobs in one statement; duplicates (inside the batch or with existing rows) are
         // skipped and told apart by their keys (ids follow the rows' order: they are drawn in it).
         // Each queue is notified once.
@@ -80,12 +80,12 @@ public final class EnqueueSql {
                   RETURNING id, unique_key, queue),
                 nq AS (SELECT DISTINCT queue FROM job)
                 SELECT array_agg(id ORDER BY id), array_agg(unique_key ORDER BY id),
-                       (SELECT count(pg_notify(?, queue)) FROM nq) FROM job""");
+                       (SELECT count({notify}(?, queue)) FROM nq) FROM job""");
         // A batch without unique keys: no arbiter index to check, the ids in one array.
         enqueueBulkPlain = core.named("enqueueBulkPlain", "WITH job AS (" + bulkInsert + """
                   RETURNING id, queue),
                 nq AS (SELECT DISTINCT queue FROM job)
-                SELECT array_agg(id ORDER BY id), NULL, (SELECT count(pg_notify(?, queue)) FROM nq) FROM job""");
+                SELECT array_agg(id ORDER BY id), NULL, (SELECT count({notify}(?, queue)) FROM nq) FROM job""");
         // Many calls of one task with the same options and no key or group (Que's bulk_enqueue):
         // pq-core's putAll shape, the arguments the only array.
         enqueueBulkSame = core.named("enqueueBulkSame", """
@@ -94,7 +94,7 @@ public final class EnqueueSql {
                   SELECT ?, ?, ?, CAST(d AS jsonb), {when}, {when} FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS u(d, n)
                   ORDER BY n
                   RETURNING id)
-                SELECT (SELECT array_agg(id ORDER BY id) FROM job), pg_notify(?, ?)""");
+                SELECT (SELECT array_agg(id ORDER BY id) FROM job), {notify}(?, ?)""");
         // A job unique while it waits leaves the key when its run starts; the run then requires the
         // row version this writes.
         startUnique = core.named("startUnique", """

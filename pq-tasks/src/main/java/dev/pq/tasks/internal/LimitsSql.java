@@ -109,7 +109,7 @@ public final class LimitsSql {
         unlockLimited = core.named("unlockLimited", """
                 SELECT (SELECT count(*) FILTER (WHERE pg_advisory_unlock(?, {lock_key})) FROM unnest(CAST(? AS bigint[])) AS u(id)),
                        (SELECT count(*) FILTER (WHERE pg_advisory_unlock(?, k)) FROM unnest(CAST(? AS int[])) AS s(k)),
-                       (SELECT count(pg_notify(?, q)) FROM unnest(CAST(? AS text[])) AS n(q))""");
+                       (SELECT count({notify}(?, q)) FROM unnest(CAST(? AS text[])) AS n(q))""");
         relockSlots = core.named("relockSlots", """
                 SELECT k FROM unnest(CAST(? AS int[])) AS s(k) WHERE pg_try_advisory_lock(?, k)""");
 

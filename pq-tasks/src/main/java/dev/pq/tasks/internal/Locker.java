@@ -106,7 +106,13 @@ public final class Locker implements Service, JobLocks {
         db.engine().listener().addObserver(observer);
         db.engine().listener().addControlObserver(controlObserver);
         db.engine().listener().start();
+        waitedOn().forEach(db.engine().listener()::register); // before the first lock attempt
         thread.start();
+    }
+
+    /** The queues registered as waited on: the listed names, or every queue if globs are listed. */
+    private List<String> waitedOn() {
+        return queues.hasGlobs() ? List.of("*") : queues.entries().stream().filter(q -> !q.startsWith("!")).toList();
     }
 
     /** The backend pid of the locker connection, once connected (null while reconnecting). */
@@ -344,6 +350,7 @@ public final class Locker implements Service, JobLocks {
         wake(false);
         db.engine().listener().removeObserver(observer);
         db.engine().listener().removeControlObserver(controlObserver);
+        waitedOn().forEach(db.engine().listener()::unregister);
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

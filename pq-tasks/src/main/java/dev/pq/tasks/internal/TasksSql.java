@@ -82,7 +82,7 @@ public final class TasksSql {
                   INSERT INTO {table} (queue, priority, task, data, schedule_at, expected_at)
                   VALUES (?, ?, ?, CAST(? AS jsonb), {when}, {when})
                   RETURNING id)
-                SELECT id, pg_notify(?, ?) FROM job""");
+                SELECT id, {notify}(?, ?) FROM job""");
 
         // Candidates per queue, in queue-list order, then priority, expectedAt, id; each queue read
         // from its two partial indexes. The session lock is tried on candidates in that order until
@@ -134,7 +134,7 @@ public final class TasksSql {
         giveBack = core.named("giveBack", """
                 SELECT (SELECT count(*) FILTER (WHERE pg_advisory_unlock(?, {lock_key}))
                         FROM unnest(CAST(? AS bigint[])) AS u(id)),
-                       (SELECT count(pg_notify(?, q)) FROM unnest(CAST(? AS text[])) AS n(q))""");
+                       (SELECT count({notify}(?, q)) FROM unnest(CAST(? AS text[])) AS n(q))""");
         unlock = core.named("unlock", """
                 SELECT count(*) FILTER (WHERE pg_advisory_unlock(?, {lock_key})) FROM unnest(CAST(? AS bigint[])) AS u(id)""");
 
@@ -221,7 +221,7 @@ public final class TasksSql {
                   UPDATE {table} AS t SET failed_at = NULL, cancelled_at = NULL, error_count = 0, schedule_at = NULL,
                          unique_scope = """ + keyStillFree + """
                   WHERE t.id = ? AND t.failed_at IS NOT NULL RETURNING t.queue)
-                SELECT count(*), count(pg_notify(?, queue)) FROM r""");
+                SELECT count(*), count({notify}(?, queue)) FROM r""");
         retryAllFailed = core.named("retryAllFailed", """
                 WITH r AS (
                   UPDATE {table} AS t SET failed_at = NULL, error_count = 0, schedule_at = NULL,
@@ -230,7 +230,7 @@ public final class TasksSql {
                     AND (CAST(? AS text) IS NULL OR t.queue = ?) AND (CAST(? AS text) IS NULL OR t.task = ?)
                   RETURNING t.queue),
                 n AS (SELECT DISTINCT queue FROM r)
-                SELECT (SELECT count(*) FROM r), (SELECT count(pg_notify(?, queue)) FROM n)""");
+                SELECT (SELECT count(*) FROM r), (SELECT count({notify}(?, queue)) FROM n)""");
         deleteFailed = core.named("deleteFailed", "DELETE FROM {table} WHERE id = ? AND failed_at IS NOT NULL");
         deleteAllFailed = core.named("deleteAllFailed", """
                 DELETE FROM {table} WHERE failed_at IS NOT NULL AND finished_at IS NULL AND (cancelled_at IS NOT NULL) = ?
