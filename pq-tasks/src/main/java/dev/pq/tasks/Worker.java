@@ -221,7 +221,7 @@ public final class Worker implements AutoCloseable {
         private List<Integer> workerPriorities = List.of();
         private Duration pollInterval = Duration.ofSeconds(5);
         private Duration waitPeriod = Duration.ofSeconds(10);
-        private int maximumBufferSize = 8;
+        private int maximumBufferSize = 100;
         private Duration jobTimeout = Duration.ofMinutes(30);
         private Duration heartbeatInterval = Duration.ofSeconds(5);
         private int unknownTaskRetries = 15;
@@ -278,7 +278,14 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
-        /** Jobs locked beyond the idle threads, ready for the next free thread (default 8). */
+        /**
+         * The most jobs locked beyond the idle threads, ready for the next free thread (default 100).
+         * Under this cap the worker locks ahead only what its threads are expected to start within a
+         * few milliseconds, from the run times it measures: up to the cap for sub-millisecond jobs (one
+         * lock statement feeds the threads for a while), nothing beyond the idle threads for jobs of
+         * tens of milliseconds or more, so other worker processes take the rest. 0 locks only for idle
+         * threads.
+         */
         public Builder maximumBufferSize(int maximumBufferSize) {
             this.maximumBufferSize = maximumBufferSize;
             return this;
