@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The one locker of a worker process (Que's design): a session ({@link LockerSession}) holding an
  * advisory lock on every job this process has taken, so a process that dies releases them all at
  * once. It locks at most as many jobs as there are idle threads plus what {@link Pace} expects the
- * busy threads to take within a few milliseconds (at most {@code maximumBufferSize}), in one statement, and releases finished jobs' locks in batches. It wakes on notifications for its
+ * busy threads to take within a few milliseconds (at most {@code maximumBufferSize}), in one
+ * statement, and releases finished jobs' locks in batches. It wakes on notifications for its
  * queues, on free threads while a backlog is known, and every poll interval.
  *
  * <p>The jobs this process has taken ({@link LockerSession#taken()}: buffered, running, awaiting
