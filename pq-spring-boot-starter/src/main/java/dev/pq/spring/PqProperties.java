@@ -83,10 +83,10 @@ public class PqProperties {
         /** On shutdown, how long running jobs may finish before they are interrupted. */
         private Duration waitPeriod = Duration.ofSeconds(10);
         /**
-         * The most jobs the worker locks ahead of its idle threads; under it the worker locks ahead
-         * what its threads start within a few ms, from measured run times.
+         * How many jobs the worker locks ahead of its idle threads, a fixed number; unset (the
+         * default): adaptive, at most 100 (what its threads start within a few ms, from measured run times).
          */
-        private int bufferSize = 100;
+        private Integer bufferSize;
         /** How long a job may run before it is interrupted (a task's @Task(timeout) wins). */
         private Duration jobTimeout = Duration.ofMinutes(30);
 
@@ -138,11 +138,11 @@ public class PqProperties {
             this.waitPeriod = waitPeriod;
         }
 
-        public int getBufferSize() {
+        public Integer getBufferSize() {
             return bufferSize;
         }
 
-        public void setBufferSize(int bufferSize) {
+        public void setBufferSize(Integer bufferSize) {
             this.bufferSize = bufferSize;
         }
 

@@ -3,17 +3,20 @@ package dev.pq.tasks.internal;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * How many jobs the locker locks beyond the idle threads: the jobs this process's threads are
- * expected to finish within the next {@link #HORIZON_NANOS}, at most {@code maximumBufferSize}.
+ * How many jobs the locker locks beyond the idle threads: {@code maximumBufferSize} when the user
+ * set it; by default ({@link WorkerConfig#ADAPTIVE_BUFFER}) the jobs this process's threads are
+ * expected to finish within the next {@link #HORIZON_NANOS}, at most {@link WorkerConfig#ADAPTIVE_BUFFER_MAX}.
  * Two measurements bound that expectation, and the smaller wins:
  * <ul>
  *   <li>the threads' pace: {@code threads × horizon / average busy time per job} (handler plus
  *       completion on the thread, a moving average over the last few jobs), so jobs of 200 ms get
  *       nothing ahead even when a batch of them ends at once;</li>
- *   <li>the jobs that actually ended here within the last horizon or two, so a process that was
- *       idle, or whose threads all sit in long jobs, does not lock ahead on an old average.</li>
+ *   <li>twice the jobs that actually ended here within the last horizon, so a process that was
+ *       idle, or whose threads all sit in long jobs, does not lock ahead on an old average. (Twice:
+ *       with the ends alone, a slow lock statement would starve the threads, fewer would end, the
+ *       next batch would shrink, and so on down.)</li>
  * </ul>
- * Sub-millisecond jobs get batches of up to {@code maximumBufferSize} (one lock statement feeds the
+ * Sub-millisecond jobs get batches of up to 100 (one lock statement feeds the
  * threads for a while); long ones one at most beyond the idle threads, while the threads keep ending
  * jobs (a freed thread need not wait for a lock statement), so a second process takes the rest.
  * When the average grows far past what is buffered (short jobs gave way to long ones), the locker
@@ -29,6 +32,8 @@ final class Pace {
     private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
     private final int threads;
     private final int cap;
+    /** The user's fixed size, or -1 (adaptive). */
+    private final int fixed;
     private final long origin = System.nanoTime();
     /** Moving average of a job's busy time on its thread, in nanoseconds; 0 until a job has ended. */
     private volatile long averageNanos;
@@ -39,10 +44,16 @@ final class Pace {
     /** How many ended in the window before {@link #window}'s, if it was the one just before (else 0). */
     private volatile int endedBefore;
 
-    /** @param maximumBufferSize the cap, which {@link #ahead()} never exceeds (0: nothing ahead) */
+    /** @param maximumBufferSize the user's fixed size, or {@link WorkerConfig#ADAPTIVE_BUFFER} */
     Pace(int threads, int maximumBufferSize) {
+        this(threads, maximumBufferSize, WorkerConfig.ADAPTIVE_BUFFER_MAX);
+    }
+
+    /** An adaptive pace with the cap {@code cap} (tests), or a fixed one. */
+    Pace(int threads, int maximumBufferSize, int cap) {
         this.threads = threads;
-        this.cap = maximumBufferSize;
+        this.fixed = maximumBufferSize == WorkerConfig.ADAPTIVE_BUFFER ? -1 : maximumBufferSize;
+        this.cap = fixed >= 0 ? fixed : cap;
     }
 
     /** A job kept its thread busy for {@code nanos}, ending now. */
@@ -52,7 +63,7 @@ final class Pace {
 
     /** A job kept its thread busy for {@code nanos}, ending at {@code now} ({@link System#nanoTime()}). */
     void ran(long nanos, long now) {
-        if (cap == 0) {
+        if (fixed >= 0) {
             return;
         }
         long n = Math.max(1, nanos);
@@ -80,8 +91,8 @@ final class Pace {
 
     /** How many jobs to lock beyond the idle threads at {@code now} ({@link System#nanoTime()}). */
     int ahead(long now) {
-        if (cap == 0) {
-            return 0;
+        if (fixed >= 0) {
+            return fixed;
         }
         long w = index(now);
         long s = window.get();
@@ -98,14 +109,14 @@ final class Pace {
     /**
      * The jobs to lock beyond the idle threads for {@code threads} threads busy {@code averageNanos}
      * per job (0: not known yet), of which {@code recentlyEnded} ended within the last horizon, at
-     * most {@code cap}.
+     * most {@code cap}: the smaller of the threads' pace and twice the recent ends.
      */
     static int ahead(int threads, long averageNanos, int recentlyEnded, int cap) {
         if (averageNanos <= 0) {
             return 0;
         }
         long paced = threads * HORIZON_NANOS / averageNanos;
-        return (int) Math.min(cap, Math.min(paced, recentlyEnded));
+        return (int) Math.min(cap, Math.min(paced, 2L * recentlyEnded));
     }
 
     /**
@@ -115,7 +126,7 @@ final class Pace {
      */
     int surplus(int buffered, int idle) {
         long avg = averageNanos;
-        if (buffered == 0 || avg <= 0) {
+        if (fixed >= 0 || buffered == 0 || avg <= 0) {
             return 0;
         }
         long keep = idle + 2 * Math.max(1, Math.min(cap, threads * HORIZON_NANOS / avg));

@@ -11,7 +11,18 @@ class PaceTest {
     @Test
     void ahead_isNothing_untilAJobHasEnded() {
         assertEquals(0, Pace.ahead(6, 0, 0, 100));
-        assertEquals(0, new Pace(6, 100).ahead(0));
+        assertEquals(0, new Pace(6, WorkerConfig.ADAPTIVE_BUFFER).ahead(0));
+    }
+
+    @Test
+    void ahead_isTheSetSize_whenTheUserSetOne() {
+        Pace pace = new Pace(6, 8);
+        long t = System.nanoTime();
+        assertEquals(8, pace.ahead(t));
+        pace.ran(200 * MS, t);
+        assertEquals(8, pace.ahead(t), "fixed: run times change nothing");
+        assertEquals(0, pace.surplus(50, 0), "fixed: nothing is given back");
+        assertEquals(0, new Pace(6, 0).ahead(t));
     }
 
     @Test
@@ -28,6 +39,8 @@ class PaceTest {
         assertEquals(30, Pace.ahead(6, 2 * MS, 40, 100));
         // 6 threads, 20 ms a job: 3 start within 10 ms
         assertEquals(3, Pace.ahead(6, 20 * MS, 6, 100));
+        // a slow lock statement left the threads waiting, fewer ended: twice those still feeds them
+        assertEquals(30, Pace.ahead(6, 2 * MS, 15, 100));
     }
 
     @Test
@@ -38,25 +51,25 @@ class PaceTest {
     @Test
     void ahead_isBoundByRecentEnds_whenTheAverageIsOld() {
         // an average of short jobs, but only 2 jobs ended lately (the threads sit in long jobs now)
-        assertEquals(2, Pace.ahead(6, 100_000, 2, 100));
+        assertEquals(4, Pace.ahead(6, 100_000, 2, 100), "twice the recent ends");
         assertEquals(0, Pace.ahead(6, 100_000, 0, 100), "an idle process locks only for its idle threads");
     }
 
     @Test
     void ahead_countsEndsOfTheLastHorizon_andForgetsOlderOnes() {
-        Pace pace = new Pace(4, 100);
+        Pace pace = new Pace(4, WorkerConfig.ADAPTIVE_BUFFER);
         long t = System.nanoTime();
-        for (int i = 0; i < 50; i++) {
+        for (int i = 0; i < 30; i++) {
             pace.ran(100_000, t + i * 1_000);
         }
-        assertEquals(50, pace.ahead(t + 50_000), "50 ended within this horizon");
-        assertEquals(50, pace.ahead(t + Pace.HORIZON_NANOS), "the previous horizon still counts");
+        assertEquals(60, pace.ahead(t + 50_000), "30 ended within this horizon: twice that");
+        assertEquals(60, pace.ahead(t + Pace.HORIZON_NANOS), "the previous horizon still counts");
         assertEquals(0, pace.ahead(t + 3 * Pace.HORIZON_NANOS), "nothing ended lately: nothing ahead");
     }
 
     @Test
     void ahead_isOne_forLongJobsWhileTheThreadsKeepEndingThem() {
-        Pace pace = new Pace(6, 100);
+        Pace pace = new Pace(6, WorkerConfig.ADAPTIVE_BUFFER);
         long t = System.nanoTime();
         for (int i = 0; i < 40; i++) {
             pace.ran(200 * MS, t);
@@ -67,7 +80,7 @@ class PaceTest {
 
     @Test
     void ahead_adaptsToLongerJobs_withinAFewSamples() {
-        Pace pace = new Pace(6, 100);
+        Pace pace = new Pace(6, WorkerConfig.ADAPTIVE_BUFFER);
         long t = System.nanoTime();
         for (int i = 0; i < 200; i++) {
             pace.ran(100_000, t);
@@ -81,7 +94,7 @@ class PaceTest {
 
     @Test
     void surplus_givesBackLongJobsBufferedOnAShortAverage_butKeepsShortOnes() {
-        Pace pace = new Pace(6, 100);
+        Pace pace = new Pace(6, WorkerConfig.ADAPTIVE_BUFFER);
         long t = System.nanoTime();
         for (int i = 0; i < 100; i++) {
             pace.ran(100_000, t);
@@ -96,6 +109,6 @@ class PaceTest {
         }
         assertEquals(0, pace.surplus(2, 0), "long jobs: the one ahead (and one more) is kept, not shed and locked again");
         assertEquals(3, pace.surplus(5, 0));
-        assertEquals(0, new Pace(6, 100).surplus(10, 0), "no average yet: nothing is given back");
+        assertEquals(0, new Pace(6, WorkerConfig.ADAPTIVE_BUFFER).surplus(10, 0), "no average yet: nothing is given back");
     }
 }
