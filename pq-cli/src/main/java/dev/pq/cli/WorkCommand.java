@@ -70,9 +70,10 @@ final class WorkCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String waitPeriod;
 
-    @Option(names = "--maximum-buffer-size", paramLabel = "N", defaultValue = "8",
-            description = "Jobs locked ahead of the idle threads (default: ${DEFAULT-VALUE}).")
-    int maximumBufferSize;
+    @Option(names = "--maximum-buffer-size", paramLabel = "N",
+            description = "Jobs locked ahead of the idle threads, a fixed number (default: adaptive, at most 100: "
+                    + "what the threads start within a few ms, from measured run times).")
+    Integer maximumBufferSize;
 
     @Option(names = "--job-timeout", paramLabel = "DURATION", defaultValue = "30m",
             description = "Default run-time limit of a job (a task's @Task(timeout) overrides it); seconds or with a "
@@ -153,9 +154,11 @@ final class WorkCommand implements Callable<Integer> {
                 .workerPriorities(s.priorities().toArray(Integer[]::new))
                 .pollInterval(s.pollInterval())
                 .waitPeriod(s.waitPeriod())
-                .maximumBufferSize(maximumBufferSize)
                 .jobTimeout(s.jobTimeout())
                 .unknownTaskRetries(unknownTaskRetries);
+        if (maximumBufferSize != null) {
+            b.maximumBufferSize(maximumBufferSize);
+        }
         try {
             limits.apply(b);
         } catch (IllegalArgumentException e) {

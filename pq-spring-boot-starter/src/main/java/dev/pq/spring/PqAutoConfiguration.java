@@ -104,9 +104,11 @@ public class PqAutoConfiguration {
                     .workerCount(w.getCount())
                     .pollInterval(w.getPollInterval())
                     .waitPeriod(w.getWaitPeriod())
-                    .maximumBufferSize(w.getBufferSize())
                     .jobTimeout(w.getJobTimeout())
                     .handleSignals(false); // the context's shutdown hook closes it
+            if (w.getBufferSize() != null) {
+                b.maximumBufferSize(w.getBufferSize()); // else adaptive
+            }
             if (!w.getPriorities().isEmpty()) {
                 b.workerPriorities(w.getPriorities().toArray(Integer[]::new));
             }

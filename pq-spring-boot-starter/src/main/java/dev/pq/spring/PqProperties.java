@@ -82,8 +82,11 @@ public class PqProperties {
         private Duration pollInterval = Duration.ofSeconds(5);
         /** On shutdown, how long running jobs may finish before they are interrupted. */
         private Duration waitPeriod = Duration.ofSeconds(10);
-        /** How many jobs the worker locks ahead of its idle threads. */
-        private int bufferSize = 8;
+        /**
+         * How many jobs the worker locks ahead of its idle threads, a fixed number; unset (the
+         * default): adaptive, at most 100 (what its threads start within a few ms, from measured run times).
+         */
+        private Integer bufferSize;
         /** How long a job may run before it is interrupted (a task's @Task(timeout) wins). */
         private Duration jobTimeout = Duration.ofMinutes(30);
 
@@ -135,11 +138,11 @@ public class PqProperties {
             this.waitPeriod = waitPeriod;
         }
 
-        public int getBufferSize() {
+        public Integer getBufferSize() {
             return bufferSize;
         }
 
-        public void setBufferSize(int bufferSize) {
+        public void setBufferSize(Integer bufferSize) {
             this.bufferSize = bufferSize;
         }
 

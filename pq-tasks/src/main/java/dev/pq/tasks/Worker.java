@@ -221,7 +221,7 @@ public final class Worker implements AutoCloseable {
         private List<Integer> workerPriorities = List.of();
         private Duration pollInterval = Duration.ofSeconds(5);
         private Duration waitPeriod = Duration.ofSeconds(10);
-        private int maximumBufferSize = 8;
+        private Integer maximumBufferSize; // null: adaptive
         private Duration jobTimeout = Duration.ofMinutes(30);
         private Duration heartbeatInterval = Duration.ofSeconds(5);
         private int unknownTaskRetries = 15;
@@ -278,7 +278,12 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
-        /** Jobs locked beyond the idle threads, ready for the next free thread (default 8). */
+        /**
+         * Jobs locked beyond the idle threads, a fixed number when set (0: only for idle threads). By
+         * default the buffer is adaptive, at most 100: what the threads are expected to start within a
+         * few milliseconds, from measured run times — up to 100 for sub-millisecond jobs (one lock
+         * statement feeds the threads a while), one at most for jobs of tens of ms, so other processes take the rest.
+         */
         public Builder maximumBufferSize(int maximumBufferSize) {
             this.maximumBufferSize = maximumBufferSize;
             return this;
@@ -382,8 +387,12 @@ public final class Worker implements AutoCloseable {
          */
         public Worker build() {
             limits.forEach(Limit::validate);
+            if (maximumBufferSize != null && maximumBufferSize < 0) { // inside, -1 means adaptive
+                throw new IllegalArgumentException("maximumBufferSize must be between 0 and 10000: " + maximumBufferSize);
+            }
+            int buffer = maximumBufferSize == null ? WorkerConfig.ADAPTIVE_BUFFER : maximumBufferSize;
             return new Worker(tasks, new WorkerConfig(queues, workerCount, workerPriorities, pollInterval, waitPeriod,
-                    maximumBufferSize, jobTimeout, heartbeatInterval, unknownTaskRetries, middleware, handleSignals,
+                    buffer, jobTimeout, heartbeatInterval, unknownTaskRetries, middleware, handleSignals,
                     Admin.DEAD_AFTER, statsMinutes, statsHours, statsMaintenance, retention, limits, maxRunning,
                     virtualThreads, threadFactory));
         }

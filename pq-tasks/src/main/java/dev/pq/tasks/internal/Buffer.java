@@ -211,6 +211,20 @@ public final class Buffer {
         }
     }
 
+    /** Removes and returns up to {@code n} of the last waiting jobs, the least important (their locks must be released). */
+    public List<LockedJob> removeLast(int n) {
+        lock.lock();
+        try {
+            int from = Math.max(0, jobs.size() - n);
+            List<LockedJob> tail = jobs.subList(from, jobs.size());
+            List<LockedJob> out = new ArrayList<>(tail);
+            tail.clear();
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Removes and returns every waiting job (their locks must be released). */
     public List<LockedJob> clear() {
         lock.lock();

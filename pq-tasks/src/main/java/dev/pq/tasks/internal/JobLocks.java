@@ -16,6 +16,10 @@ public interface JobLocks {
     /** A job's handler returned or threw (with a concurrency limit its slot is released now). */
     void ended(long id);
 
+    /** A job kept its thread busy for {@code nanos}, handler and completion (the worker's lock batch follows it). */
+    default void ran(long nanos) {
+    }
+
     /** Releases a job's lock (after its completion committed, or its row was gone). */
     void release(long id);
 

@@ -94,8 +94,11 @@ public final class JobRunner {
         if (job == null) {
             return true;
         }
+        long began = System.nanoTime();
         try (JobMdc mdc = JobMdc.put(job)) {
             return execute(job, threshold);
+        } finally {
+            locker.ran(System.nanoTime() - began);
         }
     }
 

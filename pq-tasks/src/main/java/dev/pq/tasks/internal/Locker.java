@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one locker of a worker process (Que's design): a session ({@link LockerSession}) holding an
  * advisory lock on every job this process has taken, so a process that dies releases them all at
- * once. It locks at most as many jobs as there are idle threads plus the buffer size, in one
+ * once. It locks at most as many jobs as there are idle threads plus what {@link Pace} expects the
+ * busy threads to take within a few milliseconds (at most {@code maximumBufferSize}), in one
  * statement, and releases finished jobs' locks in batches. It wakes on notifications for its
  * queues, on free threads while a backlog is known, and every poll interval.
  *
@@ -35,7 +36,7 @@ public final class Locker implements Service, JobLocks {
     private final TasksDb db;
     private final QueueList queues;
     private final Buffer buffer;
-    private final int bufferSize;
+    private final Pace pace;
     private final long pollNanos;
     private final LockerSession session;
     private final Consumer<String> observer;
@@ -61,14 +62,14 @@ public final class Locker implements Service, JobLocks {
         }
     }
 
-    public Locker(TasksDb db, QueueList queues, Buffer buffer, Wakeup wakeup, Pauses pauses, int bufferSize,
+    public Locker(TasksDb db, QueueList queues, Buffer buffer, Wakeup wakeup, Pauses pauses, Pace pace,
                   long pollNanos, String name, Limits limits) {
         this.db = db;
         this.pauses = pauses;
         this.wakeup = wakeup;
         this.queues = queues;
         this.buffer = buffer;
-        this.bufferSize = bufferSize;
+        this.pace = pace;
         this.pollNanos = pollNanos;
         this.session = new LockerSession(db, () -> wakeup.wake(false));
         this.limits = limits;
@@ -159,6 +160,12 @@ public final class Locker implements Service, JobLocks {
         }
     }
 
+    /** A job kept its thread busy for {@code nanos}. */
+    @Override
+    public void ran(long nanos) {
+        pace.ran(nanos);
+    }
+
     /** A job's lock was found not held by this session: check the connection now. */
     public void suspect() {
         session.suspect();
@@ -212,6 +219,10 @@ public final class Locker implements Service, JobLocks {
                         nextPoll = now + pollNanos;
                         wakeup.markNews();
                     }
+                    int bufferSize = pace.ahead(); // once per turn: the job threads move it
+                    if (limited == null && buffer.size() > 0) {
+                        shed(bufferSize);
+                    }
                     if (wakeup.takeNews() || backlog) {
                         int capacity = buffer.capacity(bufferSize);
                         // Refill in batches: lock when the buffer is empty or at least half of it is free.
@@ -258,6 +269,19 @@ public final class Locker implements Service, JobLocks {
                 if (!reconnect.sleep()) {
                     break;
                 }
+            }
+        }
+    }
+
+    /** Gives back buffered jobs the threads will not start soon (short jobs gave way to long ones). */
+    private void shed(int ahead) {
+        int surplus = pace.surplus(buffer.size(), buffer.idle());
+        if (surplus > 0) {
+            List<LockedJob> back = buffer.removeLast(surplus);
+            if (!back.isEmpty()) {
+                log.debug("giving back {} buffered jobs: this process's threads will not start them soon (ahead={})",
+                        back.size(), ahead);
+                session.giveBack(back);
             }
         }
     }
@@ -362,6 +386,6 @@ public final class Locker implements Service, JobLocks {
     /** For the log: how the locker is configured. */
     @Override
     public String toString() {
-        return "Locker[queues=" + queues + ", bufferSize=" + bufferSize + ", taken=" + session.taken().size() + "]";
+        return "Locker[queues=" + queues + ", ahead=" + pace.ahead() + ", taken=" + session.taken().size() + "]";
     }
 }

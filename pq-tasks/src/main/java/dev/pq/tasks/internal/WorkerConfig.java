@@ -38,6 +38,10 @@ public record WorkerConfig(List<String> queues, int workerCount, List<Integer> w
     public static final int MAX_PLATFORM_WORKERS = 1_000;
     /** The most job threads with virtual threads (or the caller's factory): a thread per I/O-bound job. */
     public static final int MAX_VIRTUAL_WORKERS = 10_000;
+    /** {@code maximumBufferSize} when none was set: the lock batch follows the jobs' run times ({@link Pace}). */
+    public static final int ADAPTIVE_BUFFER = -1;
+    /** The most jobs the adaptive buffer locks ahead of the idle threads. */
+    public static final int ADAPTIVE_BUFFER_MAX = 100;
 
     public WorkerConfig {
         queues = List.copyOf(Objects.requireNonNull(queues, "queues"));
@@ -75,7 +79,7 @@ public record WorkerConfig(List<String> queues, int workerCount, List<Integer> w
         if (unknownTaskRetries < 0 || unknownTaskRetries > 1_000) {
             throw new IllegalArgumentException("unknownTaskRetries must be between 0 and 1000: " + unknownTaskRetries);
         }
-        if (maximumBufferSize < 0 || maximumBufferSize > 10_000) {
+        if ((maximumBufferSize < 0 && maximumBufferSize != ADAPTIVE_BUFFER) || maximumBufferSize > 10_000) {
             throw new IllegalArgumentException("maximumBufferSize must be between 0 and 10000: " + maximumBufferSize);
         }
         atLeast("statsRetention's minutes", statsMinutes, Duration.ofMinutes(1));
@@ -90,6 +94,11 @@ public record WorkerConfig(List<String> queues, int workerCount, List<Integer> w
         limits = List.copyOf(Objects.requireNonNull(limits, "limits"));
         maxRunning = Map.copyOf(Objects.requireNonNull(maxRunning, "maxRunning"));
         new Limits(limits, maxRunning); // validates them together
+    }
+
+    /** The buffer setting as the start log shows it: a number, or {@code adaptive(<=100)}. */
+    public Object bufferSetting() {
+        return maximumBufferSize == ADAPTIVE_BUFFER ? "adaptive(<=" + ADAPTIVE_BUFFER_MAX + ")" : maximumBufferSize;
     }
 
     private static void atLeast(String name, Duration d, Duration min) {

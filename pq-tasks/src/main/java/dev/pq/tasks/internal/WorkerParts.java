@@ -33,7 +33,8 @@ public final class WorkerParts {
         Wakeup wakeup = new Wakeup(); // the buffer wakes the locker through it: neither holds the other
         this.buffer = new Buffer(wakeup, queueList.order());
         this.pauses = new Pauses(db);
-        this.locker = new Locker(db, queueList, buffer, wakeup, pauses, cfg.maximumBufferSize(),
+        this.locker = new Locker(db, queueList, buffer, wakeup, pauses,
+                new Pace(cfg.workerCount(), cfg.maximumBufferSize()),
                 cfg.pollInterval().toNanos(), tag + "-locker", cfg.compiledLimits());
         this.completer = new Completer(db, locker::release, () -> wakeup.wake(true), tag + "-completer");
         Executor executor = new Executor(registry, mapper, cfg.middleware(), listeners,
