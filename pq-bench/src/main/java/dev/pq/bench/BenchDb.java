@@ -42,6 +42,7 @@ final class BenchDb implements AutoCloseable {
         BenchDb db;
         if (env != null && !env.isBlank()) {
             db = new BenchDb(jdbcUrl(env), null);
+            ensureDatabase(db.url);
         } else {
             EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
             db = new BenchDb(pg.getJdbcUrl("postgres", "postgres"), pg);
@@ -61,6 +62,43 @@ final class BenchDb implements AutoCloseable {
             pq.migrate();
         }
         return db;
+    }
+
+    /**
+     * Creates the URL's database when the server says it does not exist (connecting to the
+     * {@code postgres} database of the same server, as the same user); without the privilege, a
+     * {@link BenchFailure} saying what to create.
+     */
+    static void ensureDatabase(String url) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url)) {
+            return;
+        } catch (SQLException e) {
+            if (!"3D000".equals(e.getSQLState())) { // invalid_catalog_name: the database does not exist
+                throw e;
+            }
+        }
+        Matcher m = Pattern.compile("^jdbc:postgresql://[^/?]*/([^?]+)").matcher(url);
+        if (!m.find()) {
+            throw new BenchFailure("the database of PQ_DATABASE_URL does not exist: " + mask(url));
+        }
+        String name = java.net.URLDecoder.decode(m.group(1), java.nio.charset.StandardCharsets.UTF_8);
+        String quoted = "\"" + name.replace("\"", "\"\"") + "\"";
+        String admin = url.replaceFirst("^(jdbc:postgresql://[^/?]*/)[^?]*", "$1postgres");
+        try (Connection c = DriverManager.getConnection(admin); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + quoted);
+            System.out.println("pq-bench: created database " + quoted + " (it did not exist)");
+        } catch (SQLException e) {
+            if ("42P04".equals(e.getSQLState())) { // duplicate_database: created meanwhile
+                return;
+            }
+            throw new BenchFailure("database " + quoted + " does not exist and pq-bench could not create it ("
+                    + BenchFailure.oneLine(e.getMessage()) + "): create it (CREATE DATABASE " + quoted
+                    + ";) or point PQ_DATABASE_URL at an existing database", e);
+        }
+    }
+
+    static String mask(String url) {
+        return url.replaceAll("(password=)[^&]*", "$1***").replaceAll(":[^:@/]*@", ":***@");
     }
 
     /** A new PQ on the benchmark table, owning a pool of {@code poolSize}. */
@@ -161,7 +199,7 @@ final class BenchDb implements AutoCloseable {
     Map<String, Object> info() throws SQLException {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("embedded", embedded);
-        out.put("url", url.replaceAll("(password=)[^&]*", "$1***"));
+        out.put("url", mask(url));
         try (Connection c = connect(); Statement st = c.createStatement()) {
             for (String setting : new String[] {"server_version", "synchronous_commit", "fsync", "shared_buffers",
                     "max_connections", "autovacuum", "autovacuum_naptime"}) {

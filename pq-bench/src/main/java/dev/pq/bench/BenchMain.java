@@ -49,7 +49,27 @@ public final class BenchMain {
         return out;
     }
 
-    public static void main(String[] args) throws Exception {
+    /**
+     * Runs the benchmark; any failure ends it with one line on stderr and exit status 1 (the stack
+     * trace too with {@code -Dbench.debug=true} or {@code BENCH_DEBUG=true}).
+     */
+    public static void main(String[] args) {
+        try {
+            run();
+        } catch (Throwable e) {
+            boolean debug = Boolean.parseBoolean(BenchConfig.setting("debug", "false"));
+            System.out.flush();
+            System.err.println("pq-bench: " + BenchFailure.describe(e)
+                    + (debug ? "" : " (-Dbench.debug=true for the stack trace)"));
+            if (debug) {
+                e.printStackTrace();
+            }
+            System.err.flush();
+            System.exit(1);
+        }
+    }
+
+    private static void run() throws Exception {
         BenchConfig config = BenchConfig.load();
         List<Scenario> selected = new ArrayList<>(scenarios().stream().filter(s -> config.selected(s.id())).toList());
         // the lifecycle comparison (issue #8's decision) runs when asked for: bench.only=life
@@ -60,6 +80,8 @@ public final class BenchMain {
             RetentionScenarios.all().stream().filter(s -> config.selected(s.id())).forEach(selected::add);
             // issue 12's virtual threads (Java 21+): bench.only=pq.vthreads
             VThreadScenarios.all().stream().filter(s -> config.selected(s.id())).forEach(selected::add);
+            // issue 13's big tables (10M rows, built once and kept in pq_bench_big): bench.only=pq.big
+            BigScenarios.all().stream().filter(s -> config.selected(s.id())).forEach(selected::add);
         }
         // issue 13's horizontal scale, on a cluster of its own: bench.only=pq.scale (see ScaleBench)
         boolean scale = ScaleBench.wanted(config);
@@ -138,7 +160,7 @@ public final class BenchMain {
         if (!config.warmup().isZero()) {
             System.out.print("warm-up:");
             for (Scenario s : scenarios) {
-                once(db, config, s, null);
+                guarded(db, config, s, null);
                 System.out.print(" " + s.id());
                 System.out.flush();
             }
@@ -148,7 +170,7 @@ public final class BenchMain {
         for (int r = 1; r <= config.repeats(); r++) {
             System.out.printf("round %d/%d:", r, config.repeats());
             for (Scenario s : scenarios) {
-                Scenario.Run run = once(db, config, s, config.duration());
+                Scenario.Run run = guarded(db, config, s, config.duration());
                 runs.computeIfAbsent(s.id(), k -> new ArrayList<>()).add(run);
                 System.out.printf(s.unit().startsWith("ms") ? " %s %.3f%s" : " %s %,.0f%s", s.id(), run.value(),
                         run.extra().containsKey("ranDry") ? "*" : "");
@@ -162,6 +184,16 @@ public final class BenchMain {
             results.put(s.id(), new Report.Result(s, mine, Stats.of(mine.stream().map(Scenario.Run::value).toList())));
         }
         return results;
+    }
+
+    /** {@link #once}, a failure named after the scenario. */
+    private static Scenario.Run guarded(BenchDb db, BenchConfig config, Scenario s, java.time.Duration length) {
+        try {
+            return once(db, config, s, length);
+        } catch (Exception e) {
+            System.out.println();
+            throw new BenchFailure("scenario " + s.id() + " failed: " + BenchFailure.describe(e), e);
+        }
     }
 
     private static Scenario.Run once(BenchDb db, BenchConfig config, Scenario s, java.time.Duration length)
