@@ -1,6 +1,6 @@
 package dev.pq.bench;
 
-import dev.pq.chaos.ProcessTools;
+import dev.pq.harness.ProcessTools;
 
 import dev.pq.PQ;
 import dev.pq.tasks.Task;

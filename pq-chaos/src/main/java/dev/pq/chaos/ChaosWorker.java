@@ -1,6 +1,7 @@
 package dev.pq.chaos;
 
 import dev.pq.PQ;
+import dev.pq.harness.ProcessTools;
 import dev.pq.tasks.Tasks;
 import dev.pq.tasks.Worker;
 import java.lang.management.ManagementFactory;

@@ -1,5 +1,6 @@
 package dev.pq.chaos;
 
+import dev.pq.harness.ProcessTools;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

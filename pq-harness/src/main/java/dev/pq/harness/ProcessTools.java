@@ -1,4 +1,4 @@
-package dev.pq.chaos;
+package dev.pq.harness;
 
 import java.io.File;
 import java.io.IOException;
