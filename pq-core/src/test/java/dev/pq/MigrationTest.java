@@ -55,6 +55,17 @@ class MigrationTest extends PgTest {
     }
 
     @Test
+    void version8_makesVacuumCleanTheIndexesAlways_andDownToVersion7ResetsIt() {
+        String options = "SELECT CAST(reloptions AS text) FROM pg_class WHERE oid = CAST(? AS regclass)";
+        fresh.migrate();
+        assertEquals("{fillfactor=90,vacuum_index_cleanup=on}", String.valueOf(queryOne(options, table())));
+        fresh.migrate(7);
+        assertEquals("{fillfactor=90}", String.valueOf(queryOne(options, table())));
+        fresh.migrate();
+        assertEquals(PQ.latestSchemaVersion(), fresh.schemaVersion());
+    }
+
+    @Test
     void version7_addsTheWaitersRegistry_andDownToVersion6RemovesIt() {
         fresh.migrate();
         assertNotNull(regclass("queue_waiters"));

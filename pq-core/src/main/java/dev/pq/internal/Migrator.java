@@ -25,7 +25,7 @@ public final class Migrator {
 
     /** The migrations, by version: {@code V<n>__<name>.sql} and its {@code .down.sql}. */
     private static final List<String> NAMES = List.of("queue_table", "workers_and_stats", "failed_state", "scheduler", "operations", "lifecycle",
-            "waiters");
+            "waiters", "index_cleanup");
 
     /** The newest schema version this library knows. */
     public static final int LATEST = NAMES.size();
