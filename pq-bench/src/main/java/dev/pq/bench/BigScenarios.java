@@ -135,20 +135,9 @@ final class BigScenarios {
 
         /** Puts one job (not timed), times one poll. */
         private Run poll(Duration length) {
-            Queue<Object> queue = pq.queue(BigTables.QUEUE);
-            List<Long> lat = new ArrayList<>();
             long t0 = System.nanoTime();
-            long end = t0 + length.toNanos();
-            while (System.nanoTime() < end) {
-                queue.put(BenchDb.PAYLOAD);
-                long s = System.nanoTime();
-                if (queue.poll().isEmpty()) {
-                    throw new IllegalStateException(id() + ": poll found nothing");
-                }
-                lat.add(System.nanoTime() - s);
-            }
-            return Latencies.run(lat.stream().mapToLong(Long::longValue).toArray(), (System.nanoTime() - t0) / 1e9,
-                    Map.of("variant", variant));
+            long[] lat = Latencies.putThenPoll(pq.queue(BigTables.QUEUE), t0 + length.toNanos(), id());
+            return Latencies.run(lat, (System.nanoTime() - t0) / 1e9, Map.of("variant", variant));
         }
 
         /**

@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,17 +114,8 @@ final class DeepScenarios {
 
             @Override
             public Run run(BenchDb db, BenchConfig config, Duration length) throws Exception {
-                List<Long> lat = new ArrayList<>();
                 long t0 = System.nanoTime();
-                long end = t0 + length.toNanos();
-                while (System.nanoTime() < end) {
-                    queue.put(BenchDb.PAYLOAD);
-                    long s = System.nanoTime();
-                    if (queue.poll().isEmpty()) {
-                        throw new IllegalStateException(id + ": poll found nothing");
-                    }
-                    lat.add(System.nanoTime() - s);
-                }
+                long[] lat = Latencies.putThenPoll(queue, t0 + length.toNanos(), id);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 Map<String, Object> more = new LinkedHashMap<>();
                 more.put("rows", rows);
@@ -133,7 +123,7 @@ final class DeepScenarios {
                     more.put("seqScan", plan.contains("Seq Scan"));
                     more.put("plan", plan);
                 }
-                return Latencies.run(lat.stream().mapToLong(Long::longValue).toArray(), seconds, more);
+                return Latencies.run(lat, seconds, more);
             }
 
             @Override

@@ -1,5 +1,6 @@
 package dev.pq.bench;
 
+import dev.pq.Queue;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +19,27 @@ final class Latencies {
     }
 
     /** A run whose value is the p50 in ms, with p90, p99, max and the count in its extras. */
+    /**
+     * Until {@code endNanos}: puts one job (not timed), then times one {@code queue.poll()} taking
+     * it; returns the poll times in nanoseconds.
+     */
+    static long[] putThenPoll(Queue<Object> queue, long endNanos, String id) {
+        long[] lat = new long[1024];
+        int n = 0;
+        while (System.nanoTime() < endNanos) {
+            queue.put(BenchDb.PAYLOAD);
+            long s = System.nanoTime();
+            if (queue.poll().isEmpty()) {
+                throw new IllegalStateException(id + ": poll found nothing");
+            }
+            if (n == lat.length) {
+                lat = Arrays.copyOf(lat, n * 2);
+            }
+            lat[n++] = System.nanoTime() - s;
+        }
+        return Arrays.copyOf(lat, n);
+    }
+
     static Scenario.Run run(long[] nanos, double seconds, Map<String, Object> more) {
         long[] s = nanos.clone();
         Arrays.sort(s);

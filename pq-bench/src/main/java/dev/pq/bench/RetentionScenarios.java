@@ -9,7 +9,6 @@ import dev.pq.tasks.Worker;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -269,21 +268,13 @@ final class RetentionScenarios {
             @Override
             public Run run(BenchDb db, BenchConfig config, Duration length) throws Exception {
                 long kept = keptRows();
-                List<Long> lat = new ArrayList<>();
+                long[] lat;
                 Map<String, Object> more = new LinkedHashMap<>();
                 Beside prune = pruning ? new Beside(db, DEEP_TABLE) : null;
                 long t0 = System.nanoTime();
                 double seconds;
                 try {
-                    long end = t0 + length.toNanos();
-                    while (System.nanoTime() < end) {
-                        queue.put(BenchDb.PAYLOAD);
-                        long s = System.nanoTime();
-                        if (queue.poll().isEmpty()) {
-                            throw new IllegalStateException(id() + ": poll found nothing");
-                        }
-                        lat.add(System.nanoTime() - s);
-                    }
+                    lat = Latencies.putThenPoll(queue, t0 + length.toNanos(), id());
                     seconds = (System.nanoTime() - t0) / 1e9;
                     if (prune != null) {
                         more.putAll(prune.stop());
@@ -294,7 +285,7 @@ final class RetentionScenarios {
                     }
                 }
                 more.put("keptDeleted", deletedSince(db, DEEP_TABLE, kept));
-                return Latencies.run(lat.stream().mapToLong(Long::longValue).toArray(), seconds, more);
+                return Latencies.run(lat, seconds, more);
             }
 
             @Override
