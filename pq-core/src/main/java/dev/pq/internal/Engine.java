@@ -113,8 +113,9 @@ public final class Engine implements AutoCloseable {
             bindPayload(ps, 2, format, payload);
             bindWhen(ps, 4, schedule);
             bindWhen(ps, 6, expected);
-            ps.setString(8, sql.channel);
-            ps.setString(9, queue);
+            ps.setString(8, queue);
+            ps.setString(9, sql.channel);
+            ps.setString(10, queue);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -139,8 +140,9 @@ public final class Engine implements AutoCloseable {
             bindWhen(ps, 2, schedule);
             bindWhen(ps, 4, expected);
             ps.setArray(6, array);
-            ps.setString(7, sql.channel);
-            ps.setString(8, queue);
+            ps.setString(7, queue);
+            ps.setString(8, sql.channel);
+            ps.setString(9, queue);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 Array ids = rs.getArray(1);

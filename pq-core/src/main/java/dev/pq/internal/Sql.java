@@ -113,12 +113,17 @@ public final class Sql {
         this.channel = "pq_" + table + "_" + String.format("%08x", crc.getValue());
         this.control = "pqctl_" + String.format("%08x", crc.getValue());
 
+        // The two hot puts test the waiters inline ({notify_waited}, parameters queue, channel,
+        // queue) rather than calling {notify}: the same test without a PL/pgSQL call per statement.
+        // The inline test reads the statement's snapshot, the function a fresh one: a waiter
+        // registered in between is missed either way and found by its poll (README, "Notify only
+        // when somebody waits").
         put = named("put", """
                 WITH job AS (
                   INSERT INTO {table} (queue, data, bytes, schedule_at, expected_at)
                   VALUES (?, CAST(? AS jsonb), ?, {when}, {when})
                   RETURNING id)
-                SELECT id, {notify}(?, ?) FROM job""");
+                SELECT id, {notify_waited} FROM job""");
 
         String putAll = """
                 WITH job AS (
@@ -126,7 +131,7 @@ public final class Sql {
                   SELECT ?, %s, {when}, {when} FROM unnest(CAST(? AS %s)) WITH ORDINALITY AS u(p, n)
                   ORDER BY n
                   RETURNING id)
-                SELECT (SELECT array_agg(id ORDER BY id) FROM job), {notify}(?, ?)""";
+                SELECT (SELECT array_agg(id ORDER BY id) FROM job), {notify_waited}""";
         putAllJson = named("putAllJson", String.format(putAll, "CAST(p AS jsonb), NULL", "text[]"));
         putAllBinary = named("putAllBinary", String.format(putAll, "NULL, p", "bytea[]"));
 
@@ -224,7 +229,8 @@ public final class Sql {
     /**
      * A named statement of this table: {@code /* pq:name *\/} and {@code text} with its placeholders
      * filled in: {@code {table}}, {@code {workers}}, {@code {stats}}, {@code {paused}}, {@code {series}}, {@code {depth}}, {@code {unique}},
-     * {@code {rate_slots}}, {@code {waiters}}, {@code {notify}} (the function: {@code {notify}(channel, queue)}), {@code {when}},
+     * {@code {rate_slots}}, {@code {waiters}}, {@code {notify}} (the function: {@code {notify}(channel, queue)}),
+     * {@code {notify_waited}} (the function's test inline, parameters queue, channel, queue), {@code {when}},
      * {@code {lock_key}}, {@code {lock_objid}}, and {@code {pending}} / {@code {due}} (with
      * {@code .t} for the columns of alias {@code t}, e.g. {@code {pending.t}}).
      */
@@ -240,6 +246,8 @@ public final class Sql {
         parts.put("rate_slots", rateSlots);
         parts.put("waiters", waiters);
         parts.put("notify", notifyFunction);
+        parts.put("notify_waited", "CASE WHEN EXISTS (SELECT 1 FROM " + waiters
+                + " w WHERE w.queue = ? OR w.queue = '*') THEN pg_notify(?, ?) END");
         parts.put("when", WHEN);
         parts.put("lock_key", LOCK_KEY);
         parts.put("lock_objid", LOCK_OBJID);

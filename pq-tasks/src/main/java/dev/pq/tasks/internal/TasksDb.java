@@ -41,8 +41,9 @@ public final class TasksDb {
             ps.setString(4, json);
             Engine.bindWhen(ps, 5, schedule);
             Engine.bindWhen(ps, 7, expected);
-            ps.setString(9, engine.sql().channel);
-            ps.setString(10, queue);
+            ps.setString(9, queue);
+            ps.setString(10, engine.sql().channel);
+            ps.setString(11, queue);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);

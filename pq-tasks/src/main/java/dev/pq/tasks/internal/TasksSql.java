@@ -82,7 +82,7 @@ public final class TasksSql {
                   INSERT INTO {table} (queue, priority, task, data, schedule_at, expected_at)
                   VALUES (?, ?, ?, CAST(? AS jsonb), {when}, {when})
                   RETURNING id)
-                SELECT id, {notify}(?, ?) FROM job""");
+                SELECT id, {notify_waited} FROM job""");
 
         // Candidates per queue, in queue-list order, then priority, expectedAt, id; each queue read
         // from its two partial indexes. The session lock is tried on candidates in that order until
