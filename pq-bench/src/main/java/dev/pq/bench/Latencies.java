@@ -18,7 +18,6 @@ final class Latencies {
         return sorted[i] / 1e6;
     }
 
-    /** A run whose value is the p50 in ms, with p90, p99, max and the count in its extras. */
     /**
      * Until {@code endNanos}: puts one job (not timed), then times one {@code queue.poll()} taking
      * it; returns the poll times in nanoseconds.
@@ -40,6 +39,7 @@ final class Latencies {
         return Arrays.copyOf(lat, n);
     }
 
+    /** A run whose value is the p50 in ms, with p90, p99, max and the count in its extras. */
     static Scenario.Run run(long[] nanos, double seconds, Map<String, Object> more) {
         long[] s = nanos.clone();
         Arrays.sort(s);

@@ -145,7 +145,12 @@ final class Report {
                 note.append(String.format("p99 %.2f ms, max %.1f ms", r.extraMedian(node ? "p99" : "p99ms"),
                         r.extraMax(node ? "max" : "maxMs")));
                 double put = r.extraMedian(node ? "addJobP50" : "putP50Ms");
-                note.append(Double.isNaN(put) ? " " : String.format("; the put itself %.2f ms ", put));
+                double putP99 = r.extraMedian("putP99Ms");
+                note.append(Double.isNaN(put) ? "" : Double.isNaN(putP99) ? String.format("; the put itself %.2f ms", put)
+                        : String.format("; the put itself %.2f / %.2f ms (p50/p99)", put, putP99));
+                double wakeP99 = r.extraMedian("wakeP99Ms");
+                note.append(Double.isNaN(wakeP99) ? " " : String.format("; commit -> start %.2f / %.2f ms ",
+                        r.extraMedian("wakeP50Ms"), wakeP99));
             }
             if (!Double.isNaN(r.extraMedian("startupMs"))) {
                 note.append(String.format("start-up %.0f ms, steady %,.0f/s ", r.extraMedian("startupMs"),

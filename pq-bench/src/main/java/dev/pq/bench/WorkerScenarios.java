@@ -383,6 +383,14 @@ final class WorkerScenarios {
             long[] sorted = putNs.clone();
             java.util.Arrays.sort(sorted);
             more.put("putP50Ms", Latencies.round(Latencies.percentile(sorted, 50)));
+            more.put("putP99Ms", Latencies.round(Latencies.percentile(sorted, 99)));
+            long[] wake = new long[n]; // from the put's return (its commit) to the handler's start
+            for (int i = 0; i < n; i++) {
+                wake[i] = lat[i] - putNs[i];
+            }
+            java.util.Arrays.sort(wake);
+            more.put("wakeP50Ms", Latencies.round(Latencies.percentile(wake, 50)));
+            more.put("wakeP99Ms", Latencies.round(Latencies.percentile(wake, 99)));
             return Latencies.run(lat, seconds, more);
         }
 

@@ -55,17 +55,16 @@ public final class Drainer {
                     Completer.inline(db, locks::release), locks,
                     new PickupCheck(db, new Buffer(new Wakeup(), Comparator.naturalOrder()), locks), clock, listeners,
                     cfg, new StatsSeries(cfg.statsMinutes(), cfg.statsHours()));
-            int[] seen = {0};
             while (ran < maxRuns) {
                 List<String> names = queues != null ? queues : db.queueNames(c);
-                long[] ids = names.isEmpty() ? new long[0]
-                        : db.lock(c, names, WorkerConfig.ANY, List.of(), 1, 16, seen);
-                if (ids.length == 0) {
+                TasksDb.Locked round = names.isEmpty() ? null
+                        : db.lock(c, names, WorkerConfig.ANY, List.of(), 1, 16);
+                if (round == null || round.ids().length == 0) {
                     break; // nothing ready (or every ready job is locked by a worker elsewhere)
                 }
-                List<LockedJob> jobs = db.recheck(c, ids);
+                List<LockedJob> jobs = round.jobs();
                 if (jobs.isEmpty()) {
-                    locks.release(ids[0]); // completed elsewhere after the lock statement's snapshot
+                    locks.release(round.ids()[0]); // completed elsewhere after the lock statement's snapshot
                     continue;
                 }
                 LockedJob job = jobs.get(0);

@@ -319,7 +319,6 @@ public final class Locker implements Service, JobLocks {
         int threshold = buffer.maxIdleThreshold();
         int maxPriority = threshold == Integer.MIN_VALUE ? WorkerConfig.ANY : Math.min(threshold, WorkerConfig.ANY);
         int candidates = Math.max(capacity * 2, 16);
-        int[] seen = {0};
         // Jobs this process has taken are excluded, whether or not this session holds their locks:
         // session locks are re-entrant, and after a reconnect the running ones may not be locked.
         if (limited != null && limits.anyLimited(list)) {
@@ -327,13 +326,15 @@ public final class Locker implements Service, JobLocks {
             drained = r.candidates() == 0 && buffer.size() == 0;
             return new Round(r.locked(), r.more(), r.threadBound(), r.rateWaitNanos());
         }
-        long[] ids = db.lock(session.connection(), list, maxPriority, new ArrayList<>(session.taken()), capacity,
-                candidates, seen);
-        drained = seen[0] == 0 && buffer.size() == 0;
+        TasksDb.Locked round = db.lock(session.connection(), list, maxPriority, new ArrayList<>(session.taken()),
+                capacity, candidates);
+        long[] ids = round.ids();
+        int seen = round.seen();
+        drained = seen == 0 && buffer.size() == 0;
         if (ids.length == 0) {
-            return new Round(0, seen[0] > 0);
+            return new Round(0, seen > 0);
         }
-        List<LockedJob> jobs = db.recheck(session.connection(), ids);
+        List<LockedJob> jobs = round.jobs();
         Map<Long, LockedJob> byId = new HashMap<>();
         jobs.forEach(j -> byId.put(j.id(), j));
         List<LockedJob> ordered = new ArrayList<>(jobs.size()); // the lock order: queue list, priority, expected, id
@@ -353,7 +354,7 @@ public final class Locker implements Service, JobLocks {
         }
         // More may be lockable: the candidate window was full, some candidates were not locked
         // (locked by others, or the lock limit was reached), or some were gone at the re-check.
-        boolean more = seen[0] >= candidates || seen[0] > ids.length || !gone.isEmpty();
+        boolean more = seen >= candidates || seen > ids.length || !gone.isEmpty();
         return new Round(ordered.size(), more);
     }
 

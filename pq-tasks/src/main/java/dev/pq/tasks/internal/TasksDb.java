@@ -51,9 +51,19 @@ public final class TasksDb {
         }
     }
 
-    /** Locks up to {@code want} ready jobs of {@code queues} (in that order); returns ids and candidates seen. */
-    public long[] lock(Connection locker, List<String> queues, int maxPriority, Collection<Long> held, int want,
-                       int candidates, int[] seen) throws SQLException {
+    /**
+     * One lock round: the ids locked (in lock order), the candidates seen, and the locked jobs still
+     * pending and ready in a snapshot taken after the locks (the others are to be unlocked).
+     */
+    public record Locked(long[] ids, int seen, List<LockedJob> jobs) {
+    }
+
+    /**
+     * Locks up to {@code want} ready jobs of {@code queues} (in that order) and re-reads them in a
+     * fresh snapshot: two statements, one round trip.
+     */
+    public Locked lock(Connection locker, List<String> queues, int maxPriority, Collection<Long> held, int want,
+                       int candidates) throws SQLException {
         try (PreparedStatement ps = locker.prepareStatement(sql.lock)) {
             Array heldArray = locker.createArrayOf("bigint", held.toArray());
             ps.setArray(1, locker.createArrayOf("text", queues.toArray()));
@@ -68,16 +78,28 @@ public final class TasksDb {
             ps.setInt(10, engine.sql().lockClass);
             ps.setInt(11, want);
             List<Long> ids = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
+            int seen = 0;
+            ps.execute();
+            try (ResultSet rs = ps.getResultSet()) {
                 while (rs.next()) {
-                    seen[0] = rs.getInt(2);
+                    seen = rs.getInt(2);
                     long id = rs.getLong(1);
                     if (!rs.wasNull()) {
                         ids.add(id);
                     }
                 }
             }
-            return ids.stream().mapToLong(Long::longValue).toArray();
+            if (!ps.getMoreResults()) {
+                throw new SQLException("the lock statement returned no re-check result");
+            }
+            long now = System.nanoTime();
+            List<LockedJob> jobs = new ArrayList<>(ids.size());
+            try (ResultSet rs = ps.getResultSet()) {
+                while (rs.next()) {
+                    jobs.add(job(rs, now));
+                }
+            }
+            return new Locked(ids.stream().mapToLong(Long::longValue).toArray(), seen, jobs);
         }
     }
 

@@ -17,6 +17,8 @@ public final class TasksSql {
     private static final String JOB_COLUMNS = """
             t.id, t.queue, t.priority, t.task, CAST(t.data AS text), t.bytes, t.error_count,
             t.enqueued_at, t.schedule_at, t.expected_at, CAST(CAST(t.xmin AS text) AS bigint), t.unique_scope = 1""";
+    /** The transaction-local setting through which the lock statement hands its ids to its re-check. */
+    private static final String LOCKED_IDS = "pq.locked_ids";
     /** Jobs given as (id, version) arrays. */
     private static final String BY_VERSION = "unnest(CAST(? AS bigint[]), CAST(? AS bigint[])) AS u(id, v)";
     /**
@@ -88,8 +90,11 @@ public final class TasksSql {
         // from its two partial indexes. The session lock is tried on candidates in that order until
         // the wanted number is locked, so only handed-out jobs are locked. Jobs this process has
         // taken are excluded: session locks are re-entrant, so they would be locked (and run) twice.
-        // Returns the locked ids and how many candidates were seen.
-        lock = core.named("lock", """
+        // Returns the locked ids and how many candidates were seen. A second statement, sent in the
+        // same round trip (one Sync, so one implicit transaction, and in READ COMMITTED a snapshot
+        // of its own taken after every lock above): the re-check below, of the ids the first one
+        // left in a transaction-local setting.
+        lock = core.named("lock", String.format("""
                 WITH cand AS MATERIALIZED (
                   SELECT j.id, q.ord, j.priority, j.expected_at
                   FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS q(name, ord)
@@ -107,9 +112,15 @@ public final class TasksSql {
                   ORDER BY q.ord, j.priority, j.expected_at, j.id LIMIT ?),
                 locked AS (
                   SELECT id, ord, priority, expected_at FROM cand
-                  WHERE pg_try_advisory_lock(?, {lock_key}) LIMIT ?)
-                SELECT l.id, c.n FROM (SELECT count(*) AS n FROM cand) AS c
-                LEFT JOIN locked AS l ON true ORDER BY l.ord, l.priority, l.expected_at, l.id""");
+                  WHERE pg_try_advisory_lock(?, {lock_key}) LIMIT ?),
+                kept AS (
+                  SELECT set_config('%1$s', COALESCE(CAST((SELECT array_agg(id) FROM locked) AS text), '{}'), true))
+                SELECT l.id, c.n FROM (SELECT count(*) AS n FROM cand) AS c CROSS JOIN kept
+                LEFT JOIN locked AS l ON true ORDER BY l.ord, l.priority, l.expected_at, l.id;
+                SELECT %2$s
+                FROM {table} AS t
+                WHERE t.id = ANY(CAST(current_setting('%1$s') AS bigint[])) AND {pending.t} AND {due.t}""",
+                LOCKED_IDS, JOB_COLUMNS));
 
         // Advisory locks ignore MVCC: a job finished by another worker after the lock query's
         // snapshot can still be locked. A new statement (new snapshot) reads the locked jobs that
