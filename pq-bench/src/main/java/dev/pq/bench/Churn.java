@@ -66,7 +66,10 @@ final class Churn {
                 Thread t = new Thread(() -> {
                     long next = t0 + offset;
                     try {
-                        while (next < end && failure.get() == null) {
+                        // Stops at the end by the clock, not by the schedule: a producer behind its
+                        // schedule catches up within the window, never after it (when the harness no
+                        // longer vacuums and the samples have stopped).
+                        while (next < end && System.nanoTime() < end && failure.get() == null) {
                             long wait = next - System.nanoTime();
                             if (wait > 0) {
                                 java.util.concurrent.locks.LockSupport.parkNanos(wait);
