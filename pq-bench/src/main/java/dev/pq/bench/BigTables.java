@@ -169,9 +169,23 @@ final class BigTables {
     }
 
     private static String explainLock(Connection c, Sql sql, TasksSql tasks) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + tasks.lock)) {
+        // Both statements of the lock round, each explained, in one message as the locker sends
+        // them: the EXPLAIN ANALYZE of the first takes the locks and leaves the ids to the second.
+        String both = tasks.lockParts.stream().map(p -> "EXPLAIN (ANALYZE, BUFFERS) " + p)
+                .collect(java.util.stream.Collectors.joining(";\n"));
+        try (PreparedStatement ps = c.prepareStatement(both)) {
             bindLock(c, ps, sql, 16, 1);
-            return text(ps);
+            StringBuilder out = new StringBuilder();
+            boolean more = ps.execute();
+            while (more) {
+                try (ResultSet rs = ps.getResultSet()) {
+                    while (rs.next()) {
+                        out.append(rs.getString(1)).append('\n');
+                    }
+                }
+                more = ps.getMoreResults();
+            }
+            return out.toString();
         }
     }
 

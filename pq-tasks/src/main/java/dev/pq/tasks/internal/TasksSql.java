@@ -1,6 +1,7 @@
 package dev.pq.tasks.internal;
 
 import dev.pq.internal.Sql;
+import java.util.List;
 
 /**
  * Every SQL statement of pq-tasks, built once per table with pq-core's {@link Sql#named}: a text
@@ -30,7 +31,10 @@ public final class TasksSql {
 
     public final Sql core;
     public final String enqueue;
+    /** The lock round: {@link #lockParts} as one text, sent in one message. */
     public final String lock;
+    /** The lock statement, then the re-check of the ids it locked (for EXPLAIN, one by one). */
+    public final List<String> lockParts;
     public final String recheck;
     public final String check;
     public final String relock;
@@ -94,7 +98,7 @@ public final class TasksSql {
         // same round trip (one Sync, so one implicit transaction, and in READ COMMITTED a snapshot
         // of its own taken after every lock above): the re-check below, of the ids the first one
         // left in a transaction-local setting.
-        lock = core.named("lock", String.format("""
+        String lockOnly = core.named("lock", String.format("""
                 WITH cand AS MATERIALIZED (
                   SELECT j.id, q.ord, j.priority, j.expected_at
                   FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS q(name, ord)
@@ -116,11 +120,14 @@ public final class TasksSql {
                 kept AS (
                   SELECT set_config('%1$s', COALESCE(CAST((SELECT array_agg(id) FROM locked) AS text), '{}'), true))
                 SELECT l.id, c.n FROM (SELECT count(*) AS n FROM cand) AS c CROSS JOIN kept
-                LEFT JOIN locked AS l ON true ORDER BY l.ord, l.priority, l.expected_at, l.id;
+                LEFT JOIN locked AS l ON true ORDER BY l.ord, l.priority, l.expected_at, l.id""", LOCKED_IDS));
+        String recheckLocked = core.named("recheckLocked", String.format("""
                 SELECT %2$s
                 FROM {table} AS t
                 WHERE t.id = ANY(CAST(current_setting('%1$s') AS bigint[])) AND {pending.t} AND {due.t}""",
                 LOCKED_IDS, JOB_COLUMNS));
+        lockParts = List.of(lockOnly, recheckLocked);
+        lock = String.join(";\n", lockParts);
 
         // Advisory locks ignore MVCC: a job finished by another worker after the lock query's
         // snapshot can still be locked. A new statement (new snapshot) reads the locked jobs that
