@@ -57,7 +57,7 @@ public final class SeriesReader {
     /** Adds each row of the series in range to the sum {@code into} picks for its bucket and queue. */
     private static void read(TasksDb db, Connection c, StatsBucket.Size size, Instant from, Instant to, String queue,
                              String task, BiFunction<Instant, String, Sum> into) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(db.sql().series)) {
+        try (PreparedStatement ps = c.prepareStatement(db.seriesSql().series)) {
             ps.setInt(1, (int) size.length().toSeconds());
             ps.setObject(2, Engine.jdbc(from));
             ps.setObject(3, Engine.jdbc(to));
@@ -80,7 +80,7 @@ public final class SeriesReader {
 
     public static List<DepthSample> depth(TasksDb db, Connection c, StatsBucket.Size size, Instant from, Instant to,
                                           String queue) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(db.sql().depth)) {
+        try (PreparedStatement ps = c.prepareStatement(db.seriesSql().depth)) {
             ps.setInt(1, (int) size.length().toSeconds());
             ps.setObject(2, Engine.jdbc(from));
             ps.setObject(3, Engine.jdbc(to));

@@ -217,7 +217,7 @@ public final class StatsSeries {
             waits[i] = literal(r.waits);
             runs[i] = literal(r.runs);
         }
-        try (PreparedStatement ps = c.prepareStatement(db.sql().addSeries)) {
+        try (PreparedStatement ps = c.prepareStatement(db.seriesSql().addSeries)) {
             ps.setArray(1, c.createArrayOf("integer", spans));
             ps.setArray(2, c.createArrayOf("timestamptz", buckets));
             ps.setArray(3, c.createArrayOf("text", queues));
@@ -233,14 +233,14 @@ public final class StatsSeries {
 
     /** Prunes buckets past their retention and samples the depth if this minute has no sample yet. */
     public void maintain(TasksDb db, Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(db.sql().pruneSeries)) {
+        try (PreparedStatement ps = c.prepareStatement(db.seriesSql().pruneSeries)) {
             ps.setLong(1, minuteRetention.toSeconds());
             ps.setLong(2, hourRetention.toSeconds());
             ps.setLong(3, minuteRetention.toSeconds());
             ps.setLong(4, hourRetention.toSeconds());
             ps.executeQuery().close();
         }
-        try (PreparedStatement ps = c.prepareStatement(db.sql().sampleDepth)) {
+        try (PreparedStatement ps = c.prepareStatement(db.seriesSql().sampleDepth)) {
             ps.executeUpdate();
         }
     }

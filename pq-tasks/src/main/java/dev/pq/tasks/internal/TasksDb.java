@@ -18,10 +18,12 @@ import java.util.List;
 public final class TasksDb {
     private final Engine engine;
     private final TasksSql sql;
+    private final SeriesSql seriesSql;
 
     public TasksDb(Engine engine) {
         this.engine = engine;
         this.sql = new TasksSql(engine.sql());
+        this.seriesSql = new SeriesSql(engine.sql());
     }
 
     public Engine engine() {
@@ -30,6 +32,11 @@ public final class TasksDb {
 
     public TasksSql sql() {
         return sql;
+    }
+
+    /** The statements of stats over time. */
+    public SeriesSql seriesSql() {
+        return seriesSql;
     }
 
     public long enqueue(Connection c, String queue, int priority, String task, String json, When schedule,
