@@ -175,17 +175,7 @@ final class BigTables {
                 .collect(java.util.stream.Collectors.joining(";\n"));
         try (PreparedStatement ps = c.prepareStatement(both)) {
             bindLock(c, ps, sql, 16, 1);
-            StringBuilder out = new StringBuilder();
-            boolean more = ps.execute();
-            while (more) {
-                try (ResultSet rs = ps.getResultSet()) {
-                    while (rs.next()) {
-                        out.append(rs.getString(1)).append('\n');
-                    }
-                }
-                more = ps.getMoreResults();
-            }
-            return out.toString();
+            return text(ps);
         }
     }
 
@@ -205,11 +195,14 @@ final class BigTables {
         ps.setInt(11, want);
     }
 
+    /** The first column of every row of every result the statement returns (one per EXPLAIN). */
     private static String text(PreparedStatement ps) throws SQLException {
         StringBuilder out = new StringBuilder();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.append(rs.getString(1)).append('\n');
+        for (boolean more = ps.execute(); more; more = ps.getMoreResults()) {
+            try (ResultSet rs = ps.getResultSet()) {
+                while (rs.next()) {
+                    out.append(rs.getString(1)).append('\n');
+                }
             }
         }
         return out.toString();
