@@ -236,9 +236,9 @@ class RetryTest extends TasksTestBase {
     @Test
     void admin_retryFailed_makesOneJobReadyAgain_withItsErrorCountReset() {
         long[] ids = failSome(2);
+        impl.failing.set(false); // before the put: the running worker may take the job at once
         flaky.fixed(99); // pending, never failed
         long pendingId = tasks.lastId();
-        impl.failing.set(false);
         await("the pending job ran", () -> row(pendingId) == null);
 
         assertTrue(tasks.admin().retryFailed(ids[0]));
