@@ -40,6 +40,10 @@ public final class Listener implements Service {
     private volatile Connection dedicated;
     private final Waiters waiters;
     private long nextHousekeeping; // listener thread only
+    /** Who wakes first on a notification, and the others' deferred wakes (dedicated connection only). */
+    private final Stagger stagger = new Stagger();
+    /** The dedicated LISTEN backend's pid; null while not listening or over a shared connection. */
+    private volatile Integer self;
 
     public Listener(ConnectionSource source, Sql sql) {
         this.source = source;
@@ -112,6 +116,11 @@ public final class Listener implements Service {
         controlObservers.remove(observer);
     }
 
+    /** For tests: how many live listeners of {@code queue} this listener's wake order knows ({@link Stagger}). */
+    public int viewed(String queue) {
+        return stagger.viewed(queue);
+    }
+
     /** True once LISTEN is in place (and not lost since). */
     public boolean listening() {
         return listening;
@@ -161,6 +170,8 @@ public final class Listener implements Service {
                     break;
                 }
                 listening = false;
+                self = null;
+                stagger.reset();
                 waiters.disconnected();
                 closeDedicated();
                 log.atWarn().setMessage("table={} listener connection lost, reconnecting in {} ms: {}")
@@ -193,10 +204,12 @@ public final class Listener implements Service {
         c.setAutoCommit(true);
         // Registered before LISTEN (so LISTEN stays the statement pg_stat_activity shows): a put in
         // between is not heard, but committed before the re-check of every waiter below.
-        waiters.connected(c, backendPid(c));
+        int pid = backendPid(c);
+        waiters.connected(c, pid);
         try (Statement st = c.createStatement()) {
             st.execute(sql.listen);
         }
+        self = pid;
         NotifyProbe.skip(c); // this connection only listens: no 1 ms wait after each notification
         boolean reconnect = firstListen.getCount() == 0;
         listening = true;
@@ -209,8 +222,10 @@ public final class Listener implements Service {
         }
         PGConnection pg = c.unwrap(PGConnection.class);
         while (running) {
-            dispatch(pg.getNotifications(250));
+            dispatch(pg.getNotifications(stagger.timeoutMillis(250, System.nanoTime())));
+            stagger.fireDue(System.nanoTime(), this::deliver);
             housekeep(null);
+            refreshView(c);
         }
     }
 
@@ -224,6 +239,14 @@ public final class Listener implements Service {
             waiters.housekeep(c);
         } catch (SQLException e) {
             log.debug("table={} updating the waiters registry: {}", sql.display, e.toString());
+        }
+    }
+
+    private void refreshView(Connection c) {
+        try {
+            stagger.refreshIfDue(c, sql.waiterView, System.nanoTime());
+        } catch (SQLException e) { // a lost connection: the next getNotifications says so
+            log.debug("table={} reading the waiters registry: {}", sql.display, e.toString());
         }
     }
 
@@ -261,13 +284,24 @@ public final class Listener implements Service {
                 }
                 continue;
             }
-            Signal s = signals.get(n.getParameter());
-            if (s != null) {
+            if (stagger.first(n.getParameter(), n.getPID(), self)) {
+                deliver(n.getParameter(), 1);
+            } else {
+                stagger.defer(n.getParameter(), System.nanoTime());
+            }
+        }
+    }
+
+    /** Wakes {@code notifications} waiters of {@code queue} and tells the observers once. */
+    private void deliver(String queue, int notifications) {
+        Signal s = signals.get(queue);
+        if (s != null) {
+            for (int i = 0; i < notifications; i++) {
                 s.wakeOne();
             }
-            for (Consumer<String> o : observers) {
-                o.accept(n.getParameter());
-            }
+        }
+        for (Consumer<String> o : observers) {
+            o.accept(queue);
         }
     }
 

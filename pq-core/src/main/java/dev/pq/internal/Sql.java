@@ -86,6 +86,8 @@ public final class Sql {
     public final String unregister;
     public final String cleanWaiters;
     public final String listen;
+    /** The live LISTEN backends per queue of the waiters registry, then {@link #listen} again ({@link Stagger}). */
+    public final String waiterView;
     public final String queues;
     public final String size;
     public final String clear;
@@ -196,6 +198,9 @@ public final class Sql {
                 DELETE FROM {waiters} WHERE pid = ? OR pid NOT IN (SELECT pid FROM pg_stat_activity)""");
         // the control channel first: the table's own channel is the statement pg_stat_activity shows
         listen = "LISTEN \"" + control + "\";LISTEN \"" + channel + "\"";
+        waiterView = named("waiterView", """
+                SELECT queue, array_agg(pid ORDER BY pid) FROM {waiters}
+                WHERE pid IN (SELECT pid FROM pg_stat_activity) GROUP BY queue""") + ";" + listen;
         queues = named("queues", """
                 SELECT queue,
                        count(*) FILTER (WHERE schedule_at IS NULL OR schedule_at <= statement_timestamp()),
