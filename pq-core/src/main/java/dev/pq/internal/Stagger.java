@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.stream.IntStream;
 
 /**
  * Which process wakes first on a job notification, so that N idle processes waiting on one queue do
@@ -36,6 +37,8 @@ final class Stagger {
     /** How often the view is read. */
     static final long REFRESH_NANOS = 1_000_000_000L;
 
+    private static final int[] NONE = new int[0];
+    /** queue -> the sorted pids of its listeners and of {@code '*'}'s; {@code '*'} -> its own. */
     private volatile Map<String, int[]> view = Map.of();
     /** queue -> {folded notifications, deadline nanos}, oldest deadline first. */
     private final LinkedHashMap<String, long[]> deferred = new LinkedHashMap<>();
@@ -46,10 +49,7 @@ final class Stagger {
         if (self == null) {
             return true;
         }
-        Map<String, int[]> v = view;
-        int[] named = v.get(queue);
-        int[] any = "*".equals(queue) ? null : v.get("*");
-        int[] all = merge(named, any);
+        int[] all = listeners(queue);
         if (all.length <= 1 || Arrays.binarySearch(all, self) < 0) {
             return true;
         }
@@ -58,8 +58,13 @@ final class Stagger {
 
     /** How many listeners the view has for {@code queue} (with those of {@code '*'}). */
     int viewed(String queue) {
+        return listeners(queue).length;
+    }
+
+    private int[] listeners(String queue) {
         Map<String, int[]> v = view;
-        return merge(v.get(queue), "*".equals(queue) ? null : v.get("*")).length;
+        int[] all = v.get(queue);
+        return all != null ? all : v.getOrDefault("*", NONE);
     }
 
     /** Defers one notification of {@code queue}; notifications already deferred for it absorb it. */
@@ -123,22 +128,23 @@ final class Stagger {
                 }
             }
         }
-        view = next;
+        view = withAny(next);
+    }
+
+    /** {@code byQueue} (sorted pids per queue) with the listeners of {@code '*'} added to every other queue's. */
+    static Map<String, int[]> withAny(Map<String, int[]> byQueue) {
+        Map<String, int[]> out = new HashMap<>(byQueue);
+        int[] any = out.get("*");
+        if (any != null) {
+            out.replaceAll((q, pids) -> "*".equals(q) ? pids
+                    : IntStream.concat(Arrays.stream(pids), Arrays.stream(any)).distinct().sorted().toArray());
+        }
+        return out;
     }
 
     /** Forgets the view (the listener lost its backend; the next one reads it again). */
     void reset() {
         view = Map.of();
         nextRefresh = 0;
-    }
-
-    private static int[] merge(int[] a, int[] b) {
-        if (b == null || b.length == 0) {
-            return a == null ? new int[0] : a;
-        }
-        if (a == null || a.length == 0) {
-            return b;
-        }
-        return java.util.stream.IntStream.concat(Arrays.stream(a), Arrays.stream(b)).distinct().sorted().toArray();
     }
 }
