@@ -182,6 +182,48 @@ class PutTest extends PgTest {
     }
 
     @Test
+    void putAll_fromManyThreadsAtOnce_returnsEachBatchsIdsInItsOwnOrder() throws Exception {
+        int threads = 6;
+        int batches = 5;
+        int size = 300;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        try {
+            List<java.util.concurrent.Future<Map<String, long[]>>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    Map<String, long[]> mine = new java.util.HashMap<>();
+                    start.await();
+                    for (int b = 0; b < batches; b++) {
+                        List<Object> items = new ArrayList<>();
+                        for (int i = 0; i < size; i++) {
+                            items.add(Map.of("batch", thread + "/" + b, "n", i));
+                        }
+                        mine.put(thread + "/" + b, pq.queue("apples").putAll(items));
+                    }
+                    return mine;
+                }));
+            }
+            for (java.util.concurrent.Future<Map<String, long[]>> f : done) {
+                for (Map.Entry<String, long[]> batch : f.get(60, java.util.concurrent.TimeUnit.SECONDS).entrySet()) {
+                    StringBuilder expected = new StringBuilder();
+                    long[] ids = batch.getValue();
+                    for (int i = 0; i < ids.length; i++) {
+                        expected.append(i == 0 ? "" : ",").append(ids[i]).append(':').append(i);
+                    }
+                    assertEquals(expected.toString(), queryOne("SELECT string_agg(id || ':' || (data->>'n'), ',' "
+                            + "ORDER BY id) FROM " + table() + " WHERE data->>'batch' = ?", batch.getKey()),
+                            "batch " + batch.getKey() + ": ids[i] is the id of item i");
+                }
+            }
+            assertEquals((long) threads * batches * size, rowCount());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void putAll_binary_returnsIdsInOrder() {
         Queue<String> q = pq.queue("lines", Serializers.string());
         long[] ids = q.putAll(List.of("one", "two", "three"));

@@ -34,6 +34,8 @@ final class Report {
             new Ratio("putAll / raw 1,000-row INSERT, 4 threads", "pq.putAll1000.t4", "raw.batch1000.t4"),
             new Ratio("putAll / raw 1,000-row COPY, 1 thread", "pq.putAll1000.t1", "raw.copy1000.t1"),
             new Ratio("putAll / raw ids + COPY + notify, 1 thread", "pq.putAll1000.t1", "raw.copyIds1000.t1"),
+            new Ratio("COPY into pq's table / raw COPY, 1 thread", "raw.copyPqTable1000.t1", "raw.copy1000.t1"),
+            new Ratio("putAll / COPY into pq's table, 1 thread", "pq.putAll1000.t1", "raw.copyPqTable1000.t1"),
             new Ratio("tx get+commit / raw advisory dequeue, 1 thread", "pq.txget.t1", "raw.dequeue.advisory.t1"),
             new Ratio("tx get+commit / raw advisory dequeue, 4 threads", "pq.txget.t4", "raw.dequeue.advisory.t4"),
             new Ratio("tx get+commit / raw advisory dequeue, 16 threads", "pq.txget.t16", "raw.dequeue.advisory.t16"),

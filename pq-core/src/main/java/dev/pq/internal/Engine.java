@@ -136,9 +136,9 @@ public final class Engine implements AutoCloseable {
             array = c.createArrayOf("bytea", payloads.toArray(new byte[0][]));
         }
         try (PreparedStatement ps = c.prepareStatement(format == Format.JSON ? sql.putAllJson : sql.putAllBinary)) {
-            ps.setString(1, queue);
-            bindWhen(ps, 2, schedule);
-            bindWhen(ps, 4, expected);
+            bindWhen(ps, 1, schedule);
+            bindWhen(ps, 3, expected);
+            ps.setString(5, queue);
             ps.setArray(6, array);
             ps.setString(7, queue);
             ps.setString(8, sql.channel);

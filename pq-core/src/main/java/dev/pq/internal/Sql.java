@@ -127,11 +127,15 @@ public final class Sql {
                   RETURNING id)
                 SELECT id, {notify_waited} FROM job""");
 
+        // putAll: the schedule values once per statement (w), then one row per array element in
+        // the array's order (a function scan reads unnest's rows in order, and an INSERT never runs
+        // in parallel), so the ids ascend with the items: no sort of the input (2026-12-07, 1,000
+        // rows: 78% -> 83-86% of a raw COPY; PutTest checks the order, alone and under concurrent batches).
         String putAll = """
-                WITH job AS (
+                WITH w AS MATERIALIZED (SELECT {when} AS s, {when} AS e),
+                job AS (
                   INSERT INTO {table} (queue, data, bytes, schedule_at, expected_at)
-                  SELECT ?, %s, {when}, {when} FROM unnest(CAST(? AS %s)) WITH ORDINALITY AS u(p, n)
-                  ORDER BY n
+                  SELECT ?, %s, w.s, w.e FROM w, unnest(CAST(? AS %s)) AS u(p)
                   RETURNING id)
                 SELECT (SELECT array_agg(id ORDER BY id) FROM job), {notify_waited}""";
         putAllJson = named("putAllJson", String.format(putAll, "CAST(p AS jsonb), NULL", "text[]"));
