@@ -87,12 +87,13 @@ public final class EnqueueSql {
                 nq AS (SELECT DISTINCT queue FROM job)
                 SELECT array_agg(id ORDER BY id), NULL, (SELECT count({notify}(?, queue)) FROM nq) FROM job""");
         // Many calls of one task with the same options and no key or group (Que's bulk_enqueue):
-        // pq-core's putAll shape, the arguments the only array.
+        // pq-core's putAll shape (the schedule values once, the rows in the array's order without a
+        // sort), the arguments the only array.
         enqueueBulkSame = core.named("enqueueBulkSame", """
-                WITH job AS (
+                WITH w AS MATERIALIZED (SELECT {when} AS s, {when} AS e),
+                job AS (
                   INSERT INTO {table} (queue, priority, task, data, schedule_at, expected_at)
-                  SELECT ?, ?, ?, CAST(d AS jsonb), {when}, {when} FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS u(d, n)
-                  ORDER BY n
+                  SELECT ?, ?, ?, CAST(d AS jsonb), w.s, w.e FROM w, unnest(CAST(? AS text[])) AS u(d)
                   RETURNING id)
                 SELECT (SELECT array_agg(id ORDER BY id) FROM job), {notify}(?, ?)""");
         // A job unique while it waits leaves the key when its run starts; the run then requires the

@@ -298,11 +298,11 @@ public final class Enqueuer {
             d[i] = rows.get(i).json();
         }
         try (PreparedStatement ps = c.prepareStatement(sql.enqueueBulkSame)) {
-            ps.setString(1, first.queue());
-            ps.setInt(2, first.priority());
-            ps.setString(3, first.task());
-            Engine.bindWhen(ps, 4, first.schedule());
-            Engine.bindWhen(ps, 6, first.expected());
+            Engine.bindWhen(ps, 1, first.schedule());
+            Engine.bindWhen(ps, 3, first.expected());
+            ps.setString(5, first.queue());
+            ps.setInt(6, first.priority());
+            ps.setString(7, first.task());
             ps.setArray(8, c.createArrayOf("text", d));
             ps.setString(9, engine.sql().channel);
             ps.setString(10, first.queue());
